@@ -1,0 +1,119 @@
+"""Stage 3 (data): the DataProvider over a Store and the ingester that fills it."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+from ridgeline.data.downsample import extreme_indices
+from ridgeline.data.provider import LogdirStatus, RunInfo, ScalarPoints, TagSummary
+from ridgeline.ingest.diagnose import diagnose
+from ridgeline.ingest.ingester import Ingester
+from ridgeline.proto import summary_pb2
+from ridgeline.store.base import ScalarSeries, Store
+
+_CACHE_SERIES = 512
+
+
+class LocalDataProvider:
+    """Serves what the ingester has put in the store.
+
+    Whole series read from the store are cached in memory (LRU, keyed by the tag's version),
+    so a chart redrawn at another zoom level or resolution does not read the index again.
+    """
+
+    def __init__(self, store: Store, ingester: Ingester) -> None:
+        self.store = store
+        self.ingester = ingester
+        self.indexing = False
+        self.progress = 1.0
+        self._cache: OrderedDict[tuple[str, str], tuple[int, ScalarSeries]] = OrderedDict()
+        self._cache_lock = threading.Lock()
+        self._versions: dict[tuple[str, str], int] = {}
+        self._versions_gen = -1
+
+    def generation(self) -> int:
+        return self.store.generation()
+
+    def status(self) -> LogdirStatus:
+        status = diagnose(self.ingester.logdirs, self.store.file_states())
+        status.indexing = self.indexing
+        status.progress = self.progress
+        return status
+
+    def list_runs(self) -> list[RunInfo]:
+        runs: dict[str, list[float | None]] = {}
+        counts: dict[str, int] = {}
+        for info in self.store.tags():
+            runs.setdefault(info.run, []).append(info.last_wall_time)
+            counts[info.run] = counts.get(info.run, 0) + 1
+        for run in self.store.runs():
+            runs.setdefault(run, [])
+        out = []
+        for run, walls in sorted(runs.items()):
+            known = [w for w in walls if w is not None]
+            out.append(RunInfo(run, max(known) if known else None, counts.get(run, 0)))
+        return out
+
+    def list_plugins(self) -> list[str]:
+        return sorted({info.plugin for info in self.store.tags() if info.plugin and info.count > 0})
+
+    def list_scalars(self) -> list[TagSummary]:
+        out = []
+        for info in self.store.tags(summary_pb2.DATA_CLASS_SCALAR):
+            display, description = "", ""
+            if info.metadata:
+                meta = summary_pb2.SummaryMetadata.FromString(info.metadata)
+                display, description = meta.display_name, meta.summary_description
+            out.append(
+                TagSummary(
+                    info.run,
+                    info.tag,
+                    info.count,
+                    info.first_step,
+                    info.last_step,
+                    info.last_wall_time,
+                    display,
+                    description,
+                )
+            )
+        return out
+
+    def _version(self, run: str, tag: str) -> int | None:
+        gen = self.store.generation()
+        if gen != self._versions_gen:
+            self._versions = {
+                (i.run, i.tag): i.version for i in self.store.tags(summary_pb2.DATA_CLASS_SCALAR)
+            }
+            self._versions_gen = gen
+        return self._versions.get((run, tag))
+
+    def _series(self, run: str, tag: str) -> ScalarSeries | None:
+        version = self._version(run, tag)
+        if version is None:
+            return None
+        key = (run, tag)
+        with self._cache_lock:
+            hit = self._cache.get(key)
+            if hit is not None and hit[0] == version:
+                self._cache.move_to_end(key)
+                return hit[1]
+        series = self.store.read_scalars(run, tag)
+        if series is None:
+            return None
+        with self._cache_lock:
+            self._cache[key] = (version, series)
+            self._cache.move_to_end(key)
+            while len(self._cache) > _CACHE_SERIES:
+                self._cache.popitem(last=False)
+        return series
+
+    def read_scalars(self, run: str, tag: str, max_points: int | None = None) -> ScalarPoints | None:
+        series = self._series(run, tag)
+        if series is None:
+            return None
+        total = int(series.steps.size)
+        if max_points is None or total <= max_points:
+            return ScalarPoints(series.steps, series.wall_times, series.values, total)
+        idx = extreme_indices(series.values, max_points)
+        return ScalarPoints(series.steps[idx], series.wall_times[idx], series.values[idx], total)

@@ -1,0 +1,17 @@
+"""Errors that carry their HTTP status; the server turns them into JSON responses."""
+
+from __future__ import annotations
+
+
+class RidgelineError(Exception):
+    """Base class: ``http_status`` is what the server answers with."""
+
+    http_status = 500
+
+
+class InvalidArgument(RidgelineError):
+    http_status = 400
+
+
+class NotFound(RidgelineError):
+    http_status = 404

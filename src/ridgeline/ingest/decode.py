@@ -1,0 +1,135 @@
+"""Stage 2 (ingest): decode a stretch of event-file bytes into scalar columns and events.
+
+The compiled kernels frame and decode the common scalar layouts; this module gathers their
+floats column-wise, names the tags, and sends every other record through protobuf
+(``events.parse_event``). The result keeps record order, which the run loader needs to apply
+restarts at the right place.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import numpy as np
+from google.protobuf.message import DecodeError
+
+from ridgeline.ingest import _kernels as kernels
+from ridgeline.ingest.events import EventRecord, parse_event
+from ridgeline.proto import summary_pb2
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class DecodedChunk:
+    """Scalars and events of consecutive records.
+
+    Scalar points are in record order; ``order`` is a sort key (record index * 2**16 + value
+    index) shared with ``events`` so the two can be interleaved. ``tensor`` marks points that
+    came as tensors: they count as scalars only if their tag's metadata says so.
+    """
+
+    tags: list[str]
+    tag_ids: np.ndarray
+    order: np.ndarray
+    steps: np.ndarray
+    wall_times: np.ndarray
+    values: np.ndarray
+    tensor: np.ndarray
+    first_metadata: dict[int, summary_pb2.SummaryMetadata]
+    events: list[tuple[int, EventRecord]]
+    end: int
+    records: int
+    problems: list[str] = field(default_factory=list)
+
+
+def _gather(buf: np.ndarray, offsets: np.ndarray, width: int, dtype: str) -> np.ndarray:
+    if offsets.size == 0:
+        return np.empty(0, dtype=dtype)
+    cols = buf[offsets[:, None] + np.arange(width)]
+    return cols.view(dtype).reshape(-1)
+
+
+def decode(buf: np.ndarray, start: int, base_offset: int = 0) -> DecodedChunk:
+    """Decode the complete records in ``buf[start:]``.
+
+    Args:
+        buf: bytes as uint8, ``buf[0]`` being file offset ``base_offset``.
+        start: index in ``buf`` of the first record.
+    """
+    starts, lengths, end, bad, stopped = kernels.frame(buf, start, kernels.CRC_TABLE)
+    problems = [f"skipped a corrupt record at byte {base_offset + int(o)} (data checksum mismatch)" for o in bad]
+    if stopped >= 0:
+        problems.append(
+            f"bad length checksum at byte {base_offset + int(stopped)}; the rest of the file cannot be read"
+        )
+        end = len(buf)  # do not retry a file position that can never be framed
+    (
+        kind,
+        wall_off,
+        steps,
+        value_off,
+        value_width,
+        tag_start,
+        tag_len,
+        meta_start,
+        meta_len,
+        tag_hash,
+        meta_hash,
+    ) = kernels.decode_scalars(buf, starts, lengths)
+
+    fast = np.flatnonzero(kind != kernels.KIND_OTHER)
+    # Tags: one string per distinct hash, checked by length against its representative.
+    uniq_hash, first_idx, inverse = np.unique(tag_hash[fast], return_index=True, return_inverse=True)
+    tags: list[str] = []
+    for rep in fast[first_idx]:
+        s = int(tag_start[rep])
+        tags.append(buf[s : s + int(tag_len[rep])].tobytes().decode("utf-8", "replace"))
+    if fast.size and np.any(tag_len[fast] != tag_len[fast[first_idx]][inverse]):
+        raise AssertionError("tag hash collision")  # pragma: no cover - 64-bit FNV
+    tag_ids = inverse.astype(np.int32)
+
+    # Metadata: parse each distinct blob once; the first per tag (in record order) counts.
+    first_metadata: dict[int, summary_pb2.SummaryMetadata] = {}
+    with_meta = fast[meta_start[fast] >= 0]
+    if with_meta.size:
+        mh, mfirst = np.unique(meta_hash[with_meta], return_index=True)
+        parsed: dict[int, summary_pb2.SummaryMetadata] = {}
+        for h, rep in zip(mh.tolist(), with_meta[mfirst].tolist()):
+            s = int(meta_start[rep])
+            parsed[h] = summary_pb2.SummaryMetadata.FromString(buf[s : s + int(meta_len[rep])].tobytes())
+        meta_pos = np.flatnonzero(meta_start[fast] >= 0)
+        _, first_per_tag = np.unique(tag_ids[meta_pos], return_index=True)
+        for pos in meta_pos[first_per_tag].tolist():
+            first_metadata[int(tag_ids[pos])] = parsed[int(meta_hash[fast[pos]])]
+
+    wall_times = np.zeros(fast.size, dtype=np.float64)
+    has_wall = wall_off[fast] >= 0
+    wall_times[has_wall] = _gather(buf, wall_off[fast][has_wall], 8, "<f8")
+    values = np.empty(fast.size, dtype=np.float64)
+    w4 = value_width[fast] == 4
+    values[w4] = _gather(buf, value_off[fast][w4], 4, "<f4")
+    values[~w4] = _gather(buf, value_off[fast][~w4], 8, "<f8")
+
+    events: list[tuple[int, EventRecord]] = []
+    for i in np.flatnonzero(kind == kernels.KIND_OTHER).tolist():
+        s = int(starts[i])
+        try:
+            events.append((i, parse_event(buf[s : s + int(lengths[i])].tobytes())))
+        except DecodeError as exc:
+            problems.append(f"skipped an unparsable event at byte {base_offset + s - 12}: {exc}")
+    return DecodedChunk(
+        tags=tags,
+        tag_ids=tag_ids,
+        order=fast.astype(np.int64) << 16,
+        steps=steps[fast],
+        wall_times=wall_times,
+        values=values,
+        tensor=kind[fast] == kernels.KIND_TENSOR,
+        first_metadata=first_metadata,
+        events=events,
+        end=int(end),
+        records=int(starts.size),
+        problems=problems,
+    )

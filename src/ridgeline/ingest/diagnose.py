@@ -1,0 +1,87 @@
+"""Stage 2 (ingest): explain what a logdir holds, or why nothing was found.
+
+Used by the dashboard's empty state and by ``ridgeline inspect``: missing folders (with the
+nearest existing folder and similar names), folders without event files, unreadable or corrupt
+files, and writers that created a file but never flushed anything to it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import dataclass, field
+
+from ridgeline.ingest.logdir import discover
+from ridgeline.store.base import FileState
+
+
+@dataclass(slots=True)
+class LogdirStatus:
+    """What is known about where data is read from."""
+
+    logdirs: list[str]
+    missing: list[str] = field(default_factory=list)
+    event_files: int = 0
+    unreadable: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    indexing: bool = False
+    progress: float = 1.0
+    suggestion: str | None = None
+
+
+def nearest_existing(path: str) -> tuple[str | None, list[str]]:
+    """The closest existing ancestor of ``path`` and names in it similar to the missing part."""
+    p = os.path.abspath(path)
+    missing_part = ""
+    while p and not os.path.exists(p):
+        parent = os.path.dirname(p)
+        if parent == p:
+            return None, []
+        missing_part = os.path.basename(p)
+        p = parent
+    try:
+        siblings = [n for n in os.listdir(p) if os.path.isdir(os.path.join(p, n))]
+    except OSError:
+        siblings = []
+    return p, difflib.get_close_matches(missing_part, siblings, n=3, cutoff=0.5)
+
+
+def diagnose(logdirs: list[tuple[str, str]], states: dict[str, FileState]) -> LogdirStatus:
+    status = LogdirStatus([path for _, path in logdirs])
+    for name, path in logdirs:
+        if not os.path.isdir(path):
+            status.missing.append(path)
+            parent, similar = nearest_existing(path)
+            if parent is not None:
+                hint = f"{path} does not exist; the nearest existing folder is {parent}"
+                if similar:
+                    hint += " (did you mean " + ", ".join(os.path.join(parent, s) for s in similar) + "?)"
+                status.suggestion = hint
+            continue
+        files = discover(path, name)
+        status.event_files += len(files)
+        for ef in files:
+            if not os.access(ef.path, os.R_OK):
+                status.unreadable.append(ef.path)
+                continue
+            state = states.get(ef.path)
+            if ef.size == 0:
+                status.problems.append(
+                    f"{ef.path}: empty; its writer has not flushed yet (flush_secs, or call flush())"
+                )
+            elif state is not None:
+                status.problems.extend(f"{ef.path}: {p}" for p in state.problems)
+                if state.records <= 1 and state.offset == ef.size:
+                    status.problems.append(
+                        f"{ef.path}: holds only its header; the writer has not flushed any data yet"
+                    )
+                elif state.offset < ef.size and ef.size - state.offset < 4096 and state.offset > 0:
+                    status.problems.append(
+                        f"{ef.path}: ends in a partial record (still being written, or cut off)"
+                    )
+    if not status.missing and status.event_files == 0:
+        status.suggestion = (
+            "no event files (names containing 'tfevents') were found under "
+            + ", ".join(status.logdirs)
+        )
+    return status

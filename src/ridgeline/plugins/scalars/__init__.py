@@ -1,0 +1,1 @@
+"""The ``scalars`` plugin: one number per step, drawn as line charts."""

@@ -1,0 +1,154 @@
+"""Scalars, serve side: tags, series (downsampled or whole), bulk series and downloads.
+
+Logic methods return plain data and raise ``ridgeline.errors``; route functions only parse
+parameters, call them and encode. The wire contract is in ``api.md``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from ridgeline.data.provider import DataProvider
+from ridgeline.errors import InvalidArgument, NotFound
+from ridgeline.plugins.scalars.metadata import PLUGIN_NAME
+from ridgeline.server.encoding import JSONBody, float_list, points_json
+
+MAX_POINTS = 1_000_000
+
+
+class SeriesRequest(BaseModel):
+    run: str
+    tag: str
+
+
+class BatchRequest(BaseModel):
+    series: list[SeriesRequest] = Field(max_length=10_000)
+    points: int | None = Field(default=None, ge=4, le=MAX_POINTS)
+
+
+class ScalarsLogic:
+    """What the routes do, callable without HTTP."""
+
+    def __init__(self, provider: DataProvider) -> None:
+        self.provider = provider
+
+    def tags(self) -> dict[str, Any]:
+        runs: dict[str, dict[str, Any]] = {}
+        for t in self.provider.list_scalars():
+            runs.setdefault(t.run, {})[t.tag] = {
+                "count": t.count,
+                "first_step": t.first_step,
+                "last_step": t.last_step,
+                "last_wall_time": t.last_wall_time,
+                "display_name": t.display_name,
+                "description": t.description,
+            }
+        return {"runs": runs}
+
+    def series(self, run: str, tag: str, points: int | None) -> dict[str, Any]:
+        data = self.provider.read_scalars(run, tag, points)
+        if data is None:
+            known_runs = {r.name for r in self.provider.list_runs()}
+            if run not in known_runs:
+                raise NotFound(f"no run named {run!r}")
+            raise NotFound(f"run {run!r} has no scalar tag {tag!r}")
+        body = points_json(data.steps, data.wall_times, data.values)
+        body.update(run=run, tag=tag, total=data.total)
+        return body
+
+    def batch(self, request: BatchRequest) -> dict[str, Any]:
+        out: list[dict[str, Any]] = []
+        errors: list[dict[str, str]] = []
+        for item in request.series:
+            try:
+                out.append(self.series(item.run, item.tag, request.points))
+            except NotFound as exc:
+                errors.append({"run": item.run, "tag": item.tag, "detail": str(exc)})
+        return {"series": out, "errors": errors}
+
+    def download(self, tag: str, runs: list[str] | None, fmt: str) -> tuple[bytes, str]:
+        """Every point of ``tag`` for the given runs (default: all runs having it)."""
+        if fmt not in ("csv", "json"):
+            raise InvalidArgument(f"format must be 'csv' or 'json', not {fmt!r}")
+        have = sorted({t.run for t in self.provider.list_scalars() if t.tag == tag})
+        if not have:
+            raise NotFound(f"no run has a scalar tag {tag!r}")
+        chosen = [r for r in (runs or have) if r in have]
+        if runs and not chosen:
+            raise NotFound(f"none of the runs {runs!r} has tag {tag!r}")
+        if fmt == "json":
+            import json
+
+            payload = {}
+            for run in chosen:
+                data = self.provider.read_scalars(run, tag)
+                assert data is not None
+                payload[run] = points_json(data.steps, data.wall_times, data.values)
+            return json.dumps({"tag": tag, "runs": payload}, allow_nan=False).encode(), "application/json"
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        writer.writerow(["run", "step", "wall_time", "value"])
+        for run in chosen:
+            data = self.provider.read_scalars(run, tag)
+            assert data is not None
+            for step, wall, value in zip(
+                data.steps.tolist(), float_list(data.wall_times), float_list(data.values)
+            ):
+                writer.writerow([run, step, wall, value])
+        return buf.getvalue().encode("utf-8"), "text/csv; charset=utf-8"
+
+
+class ScalarsPlugin:
+    name = PLUGIN_NAME
+
+    def router(self, provider: DataProvider) -> APIRouter:
+        logic = ScalarsLogic(provider)
+        r = APIRouter(tags=[PLUGIN_NAME])
+
+        @r.get("/tags")
+        def tags() -> JSONBody:
+            """run -> tag -> {count, first_step, last_step, last_wall_time, display_name, description}."""
+            return JSONBody(logic.tags())
+
+        @r.get("/series")
+        def series(
+            run: Annotated[str, Query(description="run name, as /api/runs lists it")],
+            tag: Annotated[str, Query(description="scalar tag")],
+            points: Annotated[
+                int | None,
+                Query(ge=4, le=MAX_POINTS, description="about this many points; omit for all"),
+            ] = None,
+        ) -> JSONBody:
+            """Columnar points of one series; each bucket's first/last/min/max/NaN/inf are kept."""
+            return JSONBody(logic.series(run, tag, points))
+
+        @r.post("/series/batch")
+        def batch(request: BatchRequest) -> JSONBody:
+            """Many run x tag series in one request (unknown pairs are listed under errors)."""
+            return JSONBody(logic.batch(request))
+
+        @r.get("/download")
+        def download(
+            tag: str,
+            runs: Annotated[list[str] | None, Query(description="repeat for several runs")] = None,
+            format: Annotated[str, Query(pattern="^(csv|json)$")] = "csv",
+        ) -> Response:
+            """All points of a tag for several runs at once, as CSV or JSON."""
+            body, media = logic.download(tag, runs, format)
+            safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in tag)
+            return Response(
+                body,
+                media_type=media,
+                headers={"Content-Disposition": f'attachment; filename="{safe}.{format}"'},
+            )
+
+        return r
+
+
+PLUGIN = ScalarsPlugin()

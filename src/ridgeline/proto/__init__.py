@@ -1,0 +1,1 @@
+"""Protocol buffers for TensorBoard event files: .proto sources and committed generated code."""

@@ -1,0 +1,1 @@
+"""Stage 4 of the data path: DataProvider -> HTTP/JSON (FastAPI), plus the built frontend."""

@@ -1,0 +1,23 @@
+"""Stage 4 (server): build the FastAPI app from a provider and the plugins' routers."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.middleware.gzip import GZipMiddleware
+
+from ridgeline import __version__
+from ridgeline.data.provider import DataProvider
+from ridgeline.server import core_routes, errors, static
+from ridgeline.server.plugin_registry import default_plugins
+
+
+def create_app(provider: DataProvider) -> FastAPI:
+    """The whole HTTP surface: ``/api/...`` (OpenAPI at ``/docs``) and the dashboard at ``/``."""
+    app = FastAPI(title="Ridgeline", version=__version__, docs_url="/docs")
+    app.add_middleware(GZipMiddleware, minimum_size=2048)
+    errors.install(app)
+    app.include_router(core_routes.router(provider))
+    for plugin in default_plugins():
+        app.include_router(plugin.router(provider), prefix=f"/api/plugins/{plugin.name}")
+    static.mount(app)
+    return app

@@ -1,0 +1,27 @@
+"""Stage 4 (server): one place that turns errors into JSON responses."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from ridgeline.errors import RidgelineError
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(RidgelineError)
+    async def _domain(request: Request, exc: RidgelineError) -> JSONResponse:
+        return JSONResponse(
+            {"error": type(exc).__name__, "detail": str(exc)}, status_code=exc.http_status
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        parts = []
+        for err in exc.errors():
+            where = ".".join(str(p) for p in err.get("loc", ()) if p not in ("query", "body"))
+            parts.append(f"{where}: {err.get('msg')}")
+        return JSONResponse(
+            {"error": "InvalidArgument", "detail": "; ".join(parts)}, status_code=400
+        )

@@ -1,0 +1,9 @@
+"""The index: where ingested data lives between the reader and the data provider.
+
+``Store`` (``base.py``) is the seam; ``SQLiteStore`` the embedded implementation.
+"""
+
+from ridgeline.store.base import FileState, ScalarSeries, Store, TagInfo
+from ridgeline.store.sqlite_store import SQLiteStore, default_db_path
+
+__all__ = ["FileState", "SQLiteStore", "ScalarSeries", "Store", "TagInfo", "default_db_path"]

@@ -1,0 +1,66 @@
+"""The ``Store`` seam: what ingest writes and the data provider reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+
+@dataclass(frozen=True, slots=True)
+class FileState:
+    """How far one event file has been read."""
+
+    path: str
+    run: str
+    offset: int
+    size: int
+    mtime: float
+    records: int
+    file_version: str | None
+    problems: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TagInfo:
+    """One tag of one run, with what is known about its series."""
+
+    run: str
+    tag: str
+    plugin: str
+    data_class: int
+    metadata: bytes
+    count: int
+    first_step: int | None
+    last_step: int | None
+    last_wall_time: float | None
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class ScalarSeries:
+    """A whole scalar series, columnar, in the order it was logged."""
+
+    steps: np.ndarray
+    wall_times: np.ndarray
+    values: np.ndarray
+
+
+class Store(Protocol):
+    # ---- ingest side ----
+    def file_states(self) -> dict[str, FileState]: ...
+    def save_file_state(self, state: FileState) -> None: ...
+    def register_tag(self, run: str, tag: str, plugin: str, data_class: int, metadata: bytes) -> None: ...
+    def append_scalars(
+        self, run: str, tag: str, steps: np.ndarray, wall_times: np.ndarray, values: np.ndarray
+    ) -> None: ...
+    def purge(self, run: str, step: int, tags: list[str] | None = None) -> None: ...
+    def reset_run(self, run: str) -> None: ...
+    def commit(self) -> None: ...
+
+    # ---- provider side ----
+    def runs(self) -> list[str]: ...
+    def tags(self, data_class: int | None = None) -> list[TagInfo]: ...
+    def read_scalars(self, run: str, tag: str) -> ScalarSeries | None: ...
+    def generation(self) -> int: ...

@@ -1,0 +1,304 @@
+"""The embedded index: one SQLite file, outside the logdir.
+
+Scalar series are kept whole (no sampling), columnar: each ingest batch of a tag is one row of
+``scalar_chunks`` holding three little-endian blobs (int64 steps, float64 wall times, float64
+values), so reading a series is a few ``np.frombuffer`` calls, never a Python object per point.
+Chunks of a tag are merged when they pile up (live tailing adds small ones).
+
+``files`` remembers how far each event file was read; a reopened logdir resumes there.
+Concurrency: WAL mode; the ingest thread writes through its own connection, readers use one
+connection per thread. ``meta.generation`` increases with every commit that changed data, so
+readers can cache by it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from ridgeline.store.base import FileState, ScalarSeries, TagInfo
+
+SCHEMA_VERSION = 1
+_MERGE_AT = 32
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files(
+    path TEXT PRIMARY KEY, run TEXT NOT NULL, offset INTEGER NOT NULL, size INTEGER NOT NULL,
+    mtime REAL NOT NULL, records INTEGER NOT NULL, file_version TEXT, problems TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS tags(
+    id INTEGER PRIMARY KEY, run TEXT NOT NULL, tag TEXT NOT NULL, plugin TEXT NOT NULL,
+    data_class INTEGER NOT NULL, metadata BLOB NOT NULL, count INTEGER NOT NULL DEFAULT 0,
+    first_step INTEGER, last_step INTEGER, last_wall_time REAL, chunks INTEGER NOT NULL DEFAULT 0,
+    version INTEGER NOT NULL DEFAULT 0, UNIQUE(run, tag));
+CREATE TABLE IF NOT EXISTS scalar_chunks(
+    tag_id INTEGER NOT NULL, seq INTEGER NOT NULL, n INTEGER NOT NULL,
+    steps BLOB NOT NULL, wall_times BLOB NOT NULL, vals BLOB NOT NULL,
+    PRIMARY KEY(tag_id, seq)) WITHOUT ROWID;
+"""
+
+
+def default_db_path(logdir_key: str) -> Path:
+    """Where the index of a logdir lives by default: the user's cache folder.
+
+    ``RIDGELINE_CACHE_DIR`` overrides the folder (default ``$XDG_CACHE_HOME/ridgeline`` or
+    ``~/.cache/ridgeline``).
+    """
+    base = os.environ.get("RIDGELINE_CACHE_DIR")
+    if not base:
+        xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        base = os.path.join(xdg, "ridgeline")
+    digest = hashlib.sha256(logdir_key.encode("utf-8")).hexdigest()[:16]
+    return Path(base) / f"index-{digest}.sqlite"
+
+
+class SQLiteStore:
+    """A :class:`~ridgeline.store.base.Store` in one SQLite file."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = os.fspath(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        self._write_lock = threading.RLock()
+        self._tag_ids: dict[tuple[str, str], int] = {}
+        self._dirty = False
+        conn = self._conn()
+        conn.executescript(_SCHEMA)
+        row = conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+        if row is None:
+            conn.execute("INSERT INTO meta VALUES('schema', ?)", (str(SCHEMA_VERSION),))
+            conn.execute("INSERT INTO meta VALUES('generation', '0')")
+            conn.commit()
+        elif int(row[0]) != SCHEMA_VERSION:
+            raise RuntimeError(
+                f"index {self.path} has schema {row[0]}, this version needs {SCHEMA_VERSION}; "
+                "delete it (it is a cache) and restart"
+            )
+
+    def _conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            self._local.conn = conn
+        return conn
+
+    # ---- ingest side ------------------------------------------------------------------------
+
+    def file_states(self) -> dict[str, FileState]:
+        rows = self._conn().execute(
+            "SELECT path, run, offset, size, mtime, records, file_version, problems FROM files"
+        ).fetchall()
+        return {
+            r[0]: FileState(r[0], r[1], r[2], r[3], r[4], r[5], r[6], tuple(json.loads(r[7])))
+            for r in rows
+        }
+
+    def save_file_state(self, state: FileState) -> None:
+        with self._write_lock:
+            self._conn().execute(
+                "INSERT OR REPLACE INTO files VALUES(?,?,?,?,?,?,?,?)",
+                (
+                    state.path,
+                    state.run,
+                    state.offset,
+                    state.size,
+                    state.mtime,
+                    state.records,
+                    state.file_version,
+                    json.dumps(list(state.problems)),
+                ),
+            )
+            self._dirty = True
+
+    def _tag_id(self, run: str, tag: str) -> int | None:
+        key = (run, tag)
+        tid = self._tag_ids.get(key)
+        if tid is None:
+            row = self._conn().execute("SELECT id FROM tags WHERE run=? AND tag=?", key).fetchone()
+            if row is None:
+                return None
+            tid = int(row[0])
+            self._tag_ids[key] = tid
+        return tid
+
+    def register_tag(self, run: str, tag: str, plugin: str, data_class: int, metadata: bytes) -> None:
+        """Record a tag; the first registration wins (TensorBoard keeps the first metadata)."""
+        with self._write_lock:
+            if self._tag_id(run, tag) is not None:
+                return
+            cur = self._conn().execute(
+                "INSERT INTO tags(run, tag, plugin, data_class, metadata) VALUES(?,?,?,?,?)",
+                (run, tag, plugin, data_class, metadata),
+            )
+            assert cur.lastrowid is not None
+            self._tag_ids[(run, tag)] = int(cur.lastrowid)
+            self._dirty = True
+
+    def append_scalars(
+        self, run: str, tag: str, steps: np.ndarray, wall_times: np.ndarray, values: np.ndarray
+    ) -> None:
+        if steps.size == 0:
+            return
+        with self._write_lock:
+            tid = self._tag_id(run, tag)
+            if tid is None:
+                raise KeyError(f"tag {tag!r} of run {run!r} is not registered")
+            conn = self._conn()
+            count, chunks = conn.execute("SELECT count, chunks FROM tags WHERE id=?", (tid,)).fetchone()
+            conn.execute(
+                "INSERT INTO scalar_chunks VALUES(?,?,?,?,?,?)",
+                (
+                    tid,
+                    chunks,
+                    int(steps.size),
+                    np.ascontiguousarray(steps, dtype="<i8").tobytes(),
+                    np.ascontiguousarray(wall_times, dtype="<f8").tobytes(),
+                    np.ascontiguousarray(values, dtype="<f8").tobytes(),
+                ),
+            )
+            conn.execute(
+                "UPDATE tags SET count=count+?, chunks=chunks+1, version=version+1,"
+                " first_step=COALESCE(first_step, ?), last_step=?, last_wall_time=? WHERE id=?",
+                (int(steps.size), int(steps[0]), int(steps[-1]), float(wall_times[-1]), tid),
+            )
+            if chunks + 1 >= _MERGE_AT:
+                self._merge_chunks(tid)
+            self._dirty = True
+
+    def _merge_chunks(self, tid: int) -> None:
+        series = self._read_tag(tid)
+        conn = self._conn()
+        conn.execute("DELETE FROM scalar_chunks WHERE tag_id=?", (tid,))
+        self._write_series(tid, series)
+
+    def _write_series(self, tid: int, series: ScalarSeries) -> None:
+        conn = self._conn()
+        n = int(series.steps.size)
+        if n:
+            conn.execute(
+                "INSERT INTO scalar_chunks VALUES(?,?,?,?,?,?)",
+                (
+                    tid,
+                    0,
+                    n,
+                    series.steps.astype("<i8").tobytes(),
+                    series.wall_times.astype("<f8").tobytes(),
+                    series.values.astype("<f8").tobytes(),
+                ),
+            )
+        conn.execute(
+            "UPDATE tags SET count=?, chunks=?, version=version+1, first_step=?, last_step=?,"
+            " last_wall_time=? WHERE id=?",
+            (
+                n,
+                1 if n else 0,
+                int(series.steps[0]) if n else None,
+                int(series.steps[-1]) if n else None,
+                float(series.wall_times[-1]) if n else None,
+                tid,
+            ),
+        )
+
+    def purge(self, run: str, step: int, tags: list[str] | None = None) -> None:
+        """Drop points with ``step >= step`` from the run's series (all, or only ``tags``)."""
+        with self._write_lock:
+            conn = self._conn()
+            if tags is None:
+                rows = conn.execute(
+                    "SELECT id FROM tags WHERE run=? AND last_step IS NOT NULL", (run,)
+                ).fetchall()
+                ids = [int(r[0]) for r in rows]
+            else:
+                ids = [t for t in (self._tag_id(run, tag) for tag in tags) if t is not None]
+            for tid in ids:
+                series = self._read_tag(tid)
+                keep = series.steps < step
+                if keep.all():
+                    continue
+                conn.execute("DELETE FROM scalar_chunks WHERE tag_id=?", (tid,))
+                self._write_series(
+                    tid, ScalarSeries(series.steps[keep], series.wall_times[keep], series.values[keep])
+                )
+            self._dirty = True
+
+    def reset_run(self, run: str) -> None:
+        """Forget everything read from a run (its files were replaced or truncated)."""
+        with self._write_lock:
+            conn = self._conn()
+            conn.execute(
+                "DELETE FROM scalar_chunks WHERE tag_id IN (SELECT id FROM tags WHERE run=?)", (run,)
+            )
+            conn.execute("DELETE FROM tags WHERE run=?", (run,))
+            conn.execute("DELETE FROM files WHERE run=?", (run,))
+            self._tag_ids = {k: v for k, v in self._tag_ids.items() if k[0] != run}
+            self._dirty = True
+
+    def commit(self) -> None:
+        with self._write_lock:
+            conn = self._conn()
+            if self._dirty:
+                conn.execute(
+                    "UPDATE meta SET value=CAST(value AS INTEGER)+1 WHERE key='generation'"
+                )
+                self._dirty = False
+            conn.commit()
+
+    # ---- provider side ----------------------------------------------------------------------
+
+    def runs(self) -> list[str]:
+        rows = self._conn().execute(
+            "SELECT DISTINCT run FROM files UNION SELECT DISTINCT run FROM tags ORDER BY 1"
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def tags(self, data_class: int | None = None) -> list[TagInfo]:
+        sql = (
+            "SELECT run, tag, plugin, data_class, metadata, count, first_step, last_step,"
+            " last_wall_time, version FROM tags"
+        )
+        args: tuple[int, ...] = ()
+        if data_class is not None:
+            sql += " WHERE data_class=?"
+            args = (data_class,)
+        rows = self._conn().execute(sql + " ORDER BY run, tag", args).fetchall()
+        return [TagInfo(*r) for r in rows]
+
+    def _read_tag(self, tid: int) -> ScalarSeries:
+        rows = self._conn().execute(
+            "SELECT steps, wall_times, vals FROM scalar_chunks WHERE tag_id=? ORDER BY seq", (tid,)
+        ).fetchall()
+        if len(rows) == 1:
+            s, w, v = rows[0]
+            return ScalarSeries(
+                np.frombuffer(s, "<i8"), np.frombuffer(w, "<f8"), np.frombuffer(v, "<f8")
+            )
+        return ScalarSeries(
+            np.concatenate([np.frombuffer(r[0], "<i8") for r in rows]) if rows else np.empty(0, "<i8"),
+            np.concatenate([np.frombuffer(r[1], "<f8") for r in rows]) if rows else np.empty(0, "<f8"),
+            np.concatenate([np.frombuffer(r[2], "<f8") for r in rows]) if rows else np.empty(0, "<f8"),
+        )
+
+    def read_scalars(self, run: str, tag: str) -> ScalarSeries | None:
+        row = self._conn().execute("SELECT id FROM tags WHERE run=? AND tag=?", (run, tag)).fetchone()
+        if row is None:
+            return None
+        return self._read_tag(int(row[0]))
+
+    def generation(self) -> int:
+        row = self._conn().execute("SELECT value FROM meta WHERE key='generation'").fetchone()
+        return int(row[0])
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None

@@ -1,0 +1,250 @@
+"""Stage 1 (writer): one event file, fed by a queue and written by a background thread.
+
+The caller's side (:meth:`EventFileWriter.add_scalar`, :meth:`add_event`) only appends to a
+deque: no serialization, no disk, no device synchronisation. The ``ridgeline-writer`` thread
+resolves deferred device values, serializes, frames and writes records, and flushes the file
+
+* about one second after the first event (so a new run shows up at once),
+* every ``flush_secs`` after that,
+* on :meth:`flush` and :meth:`close`, and at interpreter exit for writers still open.
+
+``max_queue`` pending events wake the thread early to write them out (bounding what is held in
+memory); a deque that grows past ``_BACKLOG_LIMIT`` makes callers wait for the thread, so a
+producer faster than the disk cannot exhaust memory.
+
+File name: ``events.out.tfevents.<10-digit secs>.<hostname>.<pid>.<n><suffix>``, as
+``tensorboard.summary.writer.event_file_writer`` names it; the first record is
+``Event(wall_time, file_version="brain.Event:2")``.
+"""
+
+from __future__ import annotations
+
+import atexit
+import collections
+import itertools
+import logging
+import os
+import socket
+import threading
+import time
+import weakref
+from typing import Any, BinaryIO
+
+from ridgeline.proto import event_pb2, summary_pb2
+from ridgeline.writer.record import frame
+from ridgeline.writer.scalar_encoding import ScalarTemplate
+from ridgeline.writer.values import ScalarInput, resolve
+
+logger = logging.getLogger(__name__)
+
+FILE_VERSION = "brain.Event:2"
+_FIRST_FLUSH_DELAY = 1.0
+_BACKLOG_LIMIT = 100_000
+_file_counter = itertools.count()
+_open_writers: weakref.WeakSet[EventFileWriter] = weakref.WeakSet()
+
+
+def event_file_name(suffix: str = "") -> str:
+    """A new event file name in TensorBoard's convention."""
+    return "events.out.tfevents.%010d.%s.%d.%d%s" % (
+        int(time.time()),
+        socket.gethostname(),
+        os.getpid(),
+        next(_file_counter),
+        suffix,
+    )
+
+
+# A queued item: an Event proto, or a scalar (tag, value, step, wall_time, double, metadata).
+_Scalar = tuple[str, ScalarInput, int, float, bool, "summary_pb2.SummaryMetadata | None"]
+
+
+class EventFileWriter:
+    """Writes Events to one new file in ``logdir`` from a background thread.
+
+    Args:
+        logdir: directory for the file (created if missing).
+        max_queue: pending events that wake the writer thread early.
+        flush_secs: the longest time an event waits in memory before reaching the file.
+        filename_suffix: appended to the file name.
+    """
+
+    def __init__(
+        self, logdir: str, max_queue: int = 10, flush_secs: float = 120, filename_suffix: str = ""
+    ) -> None:
+        os.makedirs(logdir, exist_ok=True)
+        self.path = os.path.join(logdir, event_file_name(filename_suffix))
+        self._file: BinaryIO = open(self.path, "wb")  # noqa: SIM115 (closed by close())
+        self._max_queue = max(1, int(max_queue))
+        self._flush_secs = float(flush_secs)
+        self._pending: collections.deque[_Scalar | event_pb2.Event] = collections.deque()
+        # (tag, double, id(metadata)) -> template; the metadata object is kept alive with it so
+        # its id cannot be reused by another object.
+        self._templates: dict[tuple[str, bool, int], tuple[ScalarTemplate, object]] = {}
+        self._wake = threading.Event()
+        self._done = threading.Condition()
+        self._flush_requests = 0
+        self._flushes_done = 0
+        self._closed = False
+        self._error: BaseException | None = None
+        self._first_flush_due: float | None = None
+        self._write_bytes(
+            event_pb2.Event(wall_time=time.time(), file_version=FILE_VERSION).SerializeToString()
+        )
+        self._file.flush()
+        self._thread = threading.Thread(target=self._run, name="ridgeline-writer", daemon=True)
+        self._thread.start()
+        _open_writers.add(self)
+
+    # ---- caller side -------------------------------------------------------------------------
+
+    def add_scalar(
+        self,
+        tag: str,
+        value: ScalarInput,
+        step: int,
+        wall_time: float,
+        double: bool = False,
+        metadata: summary_pb2.SummaryMetadata | None = None,
+    ) -> None:
+        """Queue one scalar. ``metadata`` is written with the first value of a tag only."""
+        self._enqueue((tag, value, step, wall_time, double, metadata))
+
+    def add_event(self, event: event_pb2.Event) -> None:
+        """Queue an Event proto (``wall_time`` is filled in if unset)."""
+        if not event.wall_time:
+            event.wall_time = time.time()
+        self._enqueue(event)
+
+    def _enqueue(self, item: _Scalar | event_pb2.Event) -> None:
+        if self._closed:
+            raise RuntimeError("event file writer is closed")
+        pending = self._pending
+        pending.append(item)
+        n = len(pending)
+        if n >= self._max_queue or self._first_flush_due is None:
+            if self._first_flush_due is None:
+                self._first_flush_due = time.monotonic() + _FIRST_FLUSH_DELAY
+            self._wake.set()
+            if n > _BACKLOG_LIMIT:
+                self.flush()
+
+    def flush(self) -> None:
+        """Write everything queued so far and flush it to the operating system."""
+        if self._closed:
+            return
+        with self._done:
+            self._flush_requests += 1
+            target = self._flush_requests
+            self._wake.set()
+            while self._flushes_done < target and self._thread.is_alive():
+                self._done.wait(timeout=1.0)
+        self._raise_pending_error()
+
+    def close(self) -> None:
+        """Flush, stop the thread and close the file. Calling it again does nothing."""
+        if self._closed:
+            return
+        self.flush()
+        self._closed = True
+        self._wake.set()
+        self._thread.join()
+        self._file.close()
+        _open_writers.discard(self)
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def _raise_pending_error(self) -> None:
+        if self._error is not None:
+            err, self._error = self._error, None
+            raise RuntimeError(f"writing {self.path} failed: {err}") from err
+
+    # ---- writer thread ----------------------------------------------------------------------
+
+    def _run(self) -> None:
+        next_flush = time.monotonic() + self._flush_secs
+        while True:
+            due = next_flush
+            if self._first_flush_due is not None and self._first_flush_due > 0:
+                due = min(due, self._first_flush_due)
+            self._wake.wait(timeout=max(0.0, due - time.monotonic()))
+            self._wake.clear()
+            with self._done:
+                requested = self._flush_requests
+            try:
+                self._drain()
+                now = time.monotonic()
+                first_due = self._first_flush_due is not None and 0 < self._first_flush_due <= now
+                if requested > self._flushes_done or now >= next_flush or first_due or self._closed:
+                    self._file.flush()
+                    next_flush = now + self._flush_secs
+                    if first_due:
+                        self._first_flush_due = 0.0  # done; later flushes follow flush_secs
+            except Exception as exc:  # disk full, device error: report on the caller's next flush
+                if self._error is None:
+                    logger.exception("ridgeline writer failed on %s", self.path)
+                self._error = exc
+                self._pending.clear()
+            with self._done:
+                self._flushes_done = max(self._flushes_done, requested)
+                self._done.notify_all()
+            if self._closed and not self._pending:
+                return
+
+    def _drain(self) -> None:
+        pending = self._pending
+        chunks: list[bytes] = []
+        while pending:
+            item = pending.popleft()
+            if isinstance(item, event_pb2.Event):
+                chunks.append(frame(item.SerializeToString()))
+            else:
+                chunks.append(frame(self._encode_scalar(*item)))
+            if len(chunks) >= 4096:
+                self._file.write(b"".join(chunks))
+                chunks.clear()
+        if chunks:
+            self._file.write(b"".join(chunks))
+
+    def _encode_scalar(
+        self,
+        tag: str,
+        value: ScalarInput,
+        step: int,
+        wall_time: float,
+        double: bool,
+        metadata: summary_pb2.SummaryMetadata | None,
+    ) -> bytes:
+        key = (tag, double, id(metadata))
+        cached = self._templates.get(key)
+        if cached is None:
+            # The first value of a tag in a file carries the metadata; later ones need not
+            # (TensorBoard keeps the first metadata seen per tag).
+            first = ScalarTemplate.build(tag, double=double, metadata=metadata)
+            self._templates[key] = (
+                ScalarTemplate.build(tag, double=double, metadata=None),
+                metadata,
+            )
+            return first.encode(wall_time, step, resolve(value))
+        return cached[0].encode(wall_time, step, resolve(value))
+
+    def _write_bytes(self, data: bytes) -> None:
+        self._file.write(frame(data))
+
+
+def _close_all_at_exit() -> None:
+    for writer in list(_open_writers):
+        try:
+            writer.close()
+        except Exception:  # pragma: no cover - best effort at shutdown
+            logger.exception("closing %s at exit failed", writer.path)
+
+
+atexit.register(_close_all_at_exit)
+
+
+def open_writers() -> list[Any]:
+    """Writers not yet closed (for diagnostics and tests)."""
+    return list(_open_writers)

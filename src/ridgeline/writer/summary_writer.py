@@ -1,0 +1,196 @@
+"""Stage 1 (writer): ``SummaryWriter``, a drop-in for ``torch.utils.tensorboard.SummaryWriter``.
+
+Same constructor, method names, arguments and defaults; each ``add_<kind>`` only converts its
+arguments and hands them to the event file writer. Scalars are written in the modern form
+(rank-0 tensor with ``scalars`` plugin metadata), which TensorBoard reads natively.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import datetime
+from types import TracebackType
+from typing import Any
+
+from ridgeline.plugins.scalars.metadata import create_summary_metadata
+from ridgeline.proto import event_pb2
+from ridgeline.writer import default as _default
+from ridgeline.writer.event_file import FILE_VERSION, EventFileWriter
+from ridgeline.writer.values import to_scalar
+
+
+def default_logdir(comment: str = "") -> str:
+    """``runs/<Mon DD_HH-MM-SS>_<hostname><comment>``, as PyTorch names it."""
+    current_time = datetime.now().strftime("%b%d_%H-%M-%S")
+    return os.path.join("runs", current_time + "_" + socket.gethostname() + comment)
+
+
+class SummaryWriter:
+    """Writes TensorBoard event files to ``log_dir``.
+
+    Args:
+        log_dir: where to write; default ``runs/<date>_<host><comment>``.
+        comment: suffix of the default ``log_dir`` (ignored when ``log_dir`` is given).
+        purge_step: after a crash at step T+X, restarting with ``purge_step=T`` hides the
+            steps >= T that the crashed run wrote (TensorBoard's ``SessionLog.START`` rule).
+        max_queue: pending events that wake the writer thread early.
+        flush_secs: the longest an event waits in memory before reaching disk (the first
+            event is flushed about a second after it is logged).
+        filename_suffix: appended to event file names.
+    """
+
+    def __init__(
+        self,
+        log_dir: str | os.PathLike[str] | None = None,
+        comment: str = "",
+        purge_step: int | None = None,
+        max_queue: int = 10,
+        flush_secs: int = 120,
+        filename_suffix: str = "",
+    ) -> None:
+        self.log_dir = os.fspath(log_dir) if log_dir is not None else default_logdir(comment)
+        self.purge_step = purge_step
+        self.max_queue = max_queue
+        self.flush_secs = flush_secs
+        self.filename_suffix = filename_suffix
+        self._file_writer: EventFileWriter | None = None
+        self._sub_writers: dict[str, EventFileWriter] = {}
+        self._default_step: int | None = None
+        self._get_file_writer()
+
+    # ---- plumbing --------------------------------------------------------------------------
+
+    def _get_file_writer(self) -> EventFileWriter:
+        """The open event file writer, reopening a new file after :meth:`close`."""
+        if self._file_writer is None or self._file_writer.closed:
+            self._file_writer = EventFileWriter(
+                self.log_dir, self.max_queue, self.flush_secs, self.filename_suffix
+            )
+            if self.purge_step is not None:
+                step = self.purge_step
+                self._file_writer.add_event(event_pb2.Event(step=step, file_version=FILE_VERSION))
+                self._file_writer.add_event(
+                    event_pb2.Event(
+                        step=step, session_log=event_pb2.SessionLog(status=event_pb2.SessionLog.START)
+                    )
+                )
+                self.purge_step = None
+        return self._file_writer
+
+    def get_logdir(self) -> str:
+        """The directory this writer writes to."""
+        return self.log_dir
+
+    # ---- scalars ---------------------------------------------------------------------------
+
+    def add_scalar(
+        self,
+        tag: str,
+        scalar_value: Any,
+        global_step: int | None = None,
+        walltime: float | None = None,
+        new_style: bool = True,
+        double_precision: bool = False,
+    ) -> None:
+        """Log one scalar.
+
+        Args:
+            tag: the series name, e.g. ``"train/loss"``.
+            scalar_value: a number, or a one-element numpy/torch/jax/tensorflow value. A value
+                still on a GPU is read by the writer thread, not by the caller.
+            global_step: the x coordinate (default 0).
+            walltime: seconds since the epoch (default now).
+            new_style: accepted for compatibility; scalars are always written as tensors.
+            double_precision: store float64 instead of float32.
+        """
+        self._get_file_writer().add_scalar(
+            tag,
+            to_scalar(scalar_value),
+            int(global_step) if global_step is not None else 0,
+            time.time() if walltime is None else float(walltime),
+            double_precision,
+            create_summary_metadata(),
+        )
+
+    def add_scalars(
+        self,
+        main_tag: str,
+        tag_scalar_dict: Mapping[str, Any],
+        global_step: int | None = None,
+        walltime: float | None = None,
+    ) -> None:
+        """Log several related scalars as one chart.
+
+        As in PyTorch, each key becomes its own run, ``<log_dir>/<main_tag>_<key>`` (with ``/``
+        in ``main_tag`` replaced by ``_``), holding tag ``main_tag``; the chart for
+        ``main_tag`` then shows one line per key.
+        """
+        walltime = time.time() if walltime is None else float(walltime)
+        step = int(global_step) if global_step is not None else 0
+        for key, value in tag_scalar_dict.items():
+            run_dir = os.path.join(self.log_dir, main_tag.replace("/", "_") + "_" + key)
+            writer = self._sub_writers.get(run_dir)
+            if writer is None or writer.closed:
+                writer = EventFileWriter(run_dir, self.max_queue, self.flush_secs, self.filename_suffix)
+                self._sub_writers[run_dir] = writer
+            writer.add_scalar(
+                main_tag, to_scalar(value), step, walltime, False, create_summary_metadata()
+            )
+
+    # ---- lifecycle -------------------------------------------------------------------------
+
+    def flush(self) -> None:
+        """Write everything logged so far to disk."""
+        for writer in [self._file_writer, *self._sub_writers.values()]:
+            if writer is not None:
+                writer.flush()
+
+    def close(self) -> None:
+        """Flush and close all files. Logging again afterwards opens a new file."""
+        for writer in [self._file_writer, *self._sub_writers.values()]:
+            if writer is not None:
+                writer.close()
+        self._sub_writers.clear()
+
+    def __enter__(self) -> SummaryWriter:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # ---- tf.summary-style use -------------------------------------------------------------
+
+    @contextmanager
+    def as_default(self, step: int | None = None) -> Iterator[SummaryWriter]:
+        """Make this the writer that ``ridgeline.summary.*`` functions write to.
+
+        Args:
+            step: default step for calls that pass none (as ``tf.summary``'s ``as_default``).
+        """
+        token = _default.push(self, step)
+        try:
+            yield self
+        finally:
+            _default.pop(token)
+            self.flush()
+
+    def _write_scalar_summary(
+        self, name: str, data: Any, step: int, description: str | None
+    ) -> None:
+        self._get_file_writer().add_scalar(
+            name,
+            to_scalar(data),
+            step,
+            time.time(),
+            False,
+            create_summary_metadata("", description or ""),
+        )
