@@ -1,9 +1,9 @@
 """The ``ridgeline`` command: serve a logdir, write the demo, inspect event files.
 
-    ridgeline --logdir runs [--port 6006] [--host 127.0.0.1] [--db PATH]
-    ridgeline serve --logdir_spec a:runs/a,b:runs/b
-    ridgeline demo [--logdir DIR]
-    ridgeline inspect --logdir runs
+ridgeline --logdir runs [--port 6006] [--host 127.0.0.1] [--db PATH]
+ridgeline serve --logdir_spec a:runs/a,b:runs/b
+ridgeline demo [--logdir DIR]
+ridgeline inspect --logdir runs
 """
 
 from __future__ import annotations
@@ -34,7 +34,9 @@ def _logdirs(args: argparse.Namespace) -> list[tuple[str, str]]:
     from ridgeline.ingest.logdir import parse_logdir_spec
 
     if args.logdir_spec:
-        return [(name, os.path.abspath(os.path.expanduser(p))) for name, p in parse_logdir_spec(args.logdir_spec)]
+        return [
+            (name, os.path.abspath(os.path.expanduser(p))) for name, p in parse_logdir_spec(args.logdir_spec)
+        ]
     if not args.logdir:
         raise SystemExit("ridgeline: give --logdir PATH (or --logdir_spec name:path,...)")
     return [("", os.path.abspath(os.path.expanduser(p.strip()))) for p in args.logdir.split(",") if p.strip()]

@@ -38,7 +38,9 @@ def _run(logdir: str, name: str, lr: float, width: int, steps: int, seed: int, s
                 w.add_scalar("val/loss", vloss, step, walltime=wall)
                 w.add_scalar("val/accuracy", max(0.0, acc - 0.03 - 0.05 * progress), step, walltime=wall)
             if step % 10 == 0:
-                w.add_scalar("system/throughput_samples_per_s", 950 + rng.normal(0, 25) - width, step, walltime=wall)
+                w.add_scalar(
+                    "system/throughput_samples_per_s", 950 + rng.normal(0, 25) - width, step, walltime=wall
+                )
 
 
 def write_demo(logdir: str, steps: int = 2000) -> str:

@@ -7,7 +7,7 @@ from typing import Protocol
 
 import numpy as np
 
-from ridgeline.ingest.diagnose import LogdirStatus
+from ridgeline.diagnostics import LogdirStatus
 
 
 @dataclass(frozen=True, slots=True)

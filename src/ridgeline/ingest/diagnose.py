@@ -9,24 +9,10 @@ from __future__ import annotations
 
 import difflib
 import os
-from dataclasses import dataclass, field
 
+from ridgeline.diagnostics import LogdirStatus
 from ridgeline.ingest.logdir import discover
 from ridgeline.store.base import FileState
-
-
-@dataclass(slots=True)
-class LogdirStatus:
-    """What is known about where data is read from."""
-
-    logdirs: list[str]
-    missing: list[str] = field(default_factory=list)
-    event_files: int = 0
-    unreadable: list[str] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-    indexing: bool = False
-    progress: float = 1.0
-    suggestion: str | None = None
 
 
 def nearest_existing(path: str) -> tuple[str | None, list[str]]:
@@ -80,8 +66,7 @@ def diagnose(logdirs: list[tuple[str, str]], states: dict[str, FileState]) -> Lo
                         f"{ef.path}: ends in a partial record (still being written, or cut off)"
                     )
     if not status.missing and status.event_files == 0:
-        status.suggestion = (
-            "no event files (names containing 'tfevents') were found under "
-            + ", ".join(status.logdirs)
+        status.suggestion = "no event files (names containing 'tfevents') were found under " + ", ".join(
+            status.logdirs
         )
     return status

@@ -85,8 +85,7 @@ def parse_event(data: bytes) -> EventRecord:
         step=event.step,
         wall_time=event.wall_time,
         file_version=event.file_version if what == "file_version" else None,
-        session_start=what == "session_log"
-        and event.session_log.status == event_pb2.SessionLog.START,
+        session_start=what == "session_log" and event.session_log.status == event_pb2.SessionLog.START,
         values=values,
     )
 

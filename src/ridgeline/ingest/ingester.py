@@ -9,6 +9,7 @@ scratch.
 
 from __future__ import annotations
 
+import collections
 import logging
 import os
 import threading
@@ -60,6 +61,10 @@ def _read_chunks(path: str, offset: int) -> Iterator[tuple[int, DecodedChunk]]:
             offset += chunk.end
 
 
+def _decode_file(path: str, offset: int) -> list[tuple[int, DecodedChunk]]:
+    return list(_read_chunks(path, offset))
+
+
 class Ingester:
     """Keeps a :class:`Store` in step with one or more logdirs.
 
@@ -91,7 +96,9 @@ class Ingester:
             for info in self.store.tags():
                 if info.run == run:
                     state.tag_classes[info.tag] = info.data_class
-            versions = [_version_number(s.file_version) for s in known.values() if s.run == run and s.file_version]
+            versions = [
+                _version_number(s.file_version) for s in known.values() if s.run == run and s.file_version
+            ]
             state.file_version = max(versions, default=0.0)
             self._states[run] = state
         return state
@@ -120,11 +127,24 @@ class Ingester:
         if progress:
             progress(0, total)
         with ThreadPoolExecutor(self.workers, thread_name_prefix="ridgeline-decode") as pool:
-            futures: list[tuple[EventFile, Future[list[tuple[int, DecodedChunk]]]]] = []
-            for ef in todo:
-                start = known[ef.path].offset if ef.path in known else 0
-                futures.append((ef, pool.submit(lambda p=ef.path, s=start: list(_read_chunks(p, s)))))
-            for ef, fut in futures:
+            # At most 2 x workers files are decoded ahead of the one being written, which
+            # bounds memory to a few files' worth of columns.
+            pending = iter(todo)
+            futures: collections.deque[tuple[EventFile, Future[list[tuple[int, DecodedChunk]]]]] = (
+                collections.deque()
+            )
+
+            def submit_next() -> None:
+                ef = next(pending, None)
+                if ef is not None:
+                    start = known[ef.path].offset if ef.path in known else 0
+                    futures.append((ef, pool.submit(_decode_file, ef.path, start)))
+
+            for _ in range(2 * self.workers):
+                submit_next()
+            while futures:
+                ef, fut = futures.popleft()
+                submit_next()
                 prev = known.get(ef.path)
                 state = self._run_state(ef.run, known)
                 offset = prev.offset if prev else 0
@@ -157,12 +177,16 @@ class Ingester:
                         report.problems.append(message)
                     problems = (problems + chunk.problems)[-_MAX_PROBLEMS:]
                     self.store.save_file_state(
-                        FileState(ef.path, ef.run, offset, ef.size, ef.mtime, records, file_version, tuple(problems))
+                        FileState(
+                            ef.path, ef.run, offset, ef.size, ef.mtime, records, file_version, tuple(problems)
+                        )
                     )
                     self.store.commit()
                 if not chunks and prev is None:
                     self.store.save_file_state(
-                        FileState(ef.path, ef.run, offset, ef.size, ef.mtime, records, file_version, tuple(problems))
+                        FileState(
+                            ef.path, ef.run, offset, ef.size, ef.mtime, records, file_version, tuple(problems)
+                        )
                     )
                     self.store.commit()
                 report.files += 1

@@ -11,7 +11,7 @@ from ridgeline.ingest.ingester import Ingester
 from ridgeline.proto import summary_pb2
 from ridgeline.store.sqlite_store import SQLiteStore
 
-_CLASS = {
+_CLASS: dict[int, str] = {
     summary_pb2.DATA_CLASS_SCALAR: "scalar",
     summary_pb2.DATA_CLASS_TENSOR: "tensor",
     summary_pb2.DATA_CLASS_BLOB_SEQUENCE: "blobs",

@@ -51,8 +51,11 @@ def apply_chunk(store: Store, run: str, state: RunState, chunk: DecodedChunk) ->
             blob = metadata.SerializeToString()
         elif legacy is not None:
             plugin = legacy
-            dclass = data_class_of(summary_pb2.SummaryMetadata(
-                plugin_data=summary_pb2.SummaryMetadata.PluginData(plugin_name=legacy)))
+            dclass = data_class_of(
+                summary_pb2.SummaryMetadata(
+                    plugin_data=summary_pb2.SummaryMetadata.PluginData(plugin_name=legacy)
+                )
+            )
             blob = b""
         else:
             plugin, dclass, blob = "", summary_pb2.DATA_CLASS_TENSOR, b""
@@ -106,7 +109,13 @@ def apply_chunk(store: Store, run: str, state: RunState, chunk: DecodedChunk) ->
     values = np.concatenate([chunk.values[keep], np.array(ev_values, dtype=np.float64)])
     if ev_order:
         perm = np.argsort(order, kind="stable")
-        tag_idx, order, steps, walls, values = tag_idx[perm], order[perm], steps[perm], walls[perm], values[perm]
+        tag_idx, order, steps, walls, values = (
+            tag_idx[perm],
+            order[perm],
+            steps[perm],
+            walls[perm],
+            values[perm],
+        )
 
     if state.file_version < 2 and steps.size:
         cuts.extend(_out_of_order_cuts(state, names, tag_idx, order, steps))

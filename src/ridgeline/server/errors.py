@@ -12,9 +12,7 @@ from ridgeline.errors import RidgelineError
 def install(app: FastAPI) -> None:
     @app.exception_handler(RidgelineError)
     async def _domain(request: Request, exc: RidgelineError) -> JSONResponse:
-        return JSONResponse(
-            {"error": type(exc).__name__, "detail": str(exc)}, status_code=exc.http_status
-        )
+        return JSONResponse({"error": type(exc).__name__, "detail": str(exc)}, status_code=exc.http_status)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -22,6 +20,4 @@ def install(app: FastAPI) -> None:
         for err in exc.errors():
             where = ".".join(str(p) for p in err.get("loc", ()) if p not in ("query", "body"))
             parts.append(f"{where}: {err.get('msg')}")
-        return JSONResponse(
-            {"error": "InvalidArgument", "detail": "; ".join(parts)}, status_code=400
-        )
+        return JSONResponse({"error": "InvalidArgument", "detail": "; ".join(parts)}, status_code=400)

@@ -94,12 +94,13 @@ class SQLiteStore:
     # ---- ingest side ------------------------------------------------------------------------
 
     def file_states(self) -> dict[str, FileState]:
-        rows = self._conn().execute(
-            "SELECT path, run, offset, size, mtime, records, file_version, problems FROM files"
-        ).fetchall()
+        rows = (
+            self._conn()
+            .execute("SELECT path, run, offset, size, mtime, records, file_version, problems FROM files")
+            .fetchall()
+        )
         return {
-            r[0]: FileState(r[0], r[1], r[2], r[3], r[4], r[5], r[6], tuple(json.loads(r[7])))
-            for r in rows
+            r[0]: FileState(r[0], r[1], r[2], r[3], r[4], r[5], r[6], tuple(json.loads(r[7]))) for r in rows
         }
 
     def save_file_state(self, state: FileState) -> None:
@@ -246,18 +247,18 @@ class SQLiteStore:
         with self._write_lock:
             conn = self._conn()
             if self._dirty:
-                conn.execute(
-                    "UPDATE meta SET value=CAST(value AS INTEGER)+1 WHERE key='generation'"
-                )
+                conn.execute("UPDATE meta SET value=CAST(value AS INTEGER)+1 WHERE key='generation'")
                 self._dirty = False
             conn.commit()
 
     # ---- provider side ----------------------------------------------------------------------
 
     def runs(self) -> list[str]:
-        rows = self._conn().execute(
-            "SELECT DISTINCT run FROM files UNION SELECT DISTINCT run FROM tags ORDER BY 1"
-        ).fetchall()
+        rows = (
+            self._conn()
+            .execute("SELECT DISTINCT run FROM files UNION SELECT DISTINCT run FROM tags ORDER BY 1")
+            .fetchall()
+        )
         return [r[0] for r in rows]
 
     def tags(self, data_class: int | None = None) -> list[TagInfo]:
@@ -273,14 +274,14 @@ class SQLiteStore:
         return [TagInfo(*r) for r in rows]
 
     def _read_tag(self, tid: int) -> ScalarSeries:
-        rows = self._conn().execute(
-            "SELECT steps, wall_times, vals FROM scalar_chunks WHERE tag_id=? ORDER BY seq", (tid,)
-        ).fetchall()
+        rows = (
+            self._conn()
+            .execute("SELECT steps, wall_times, vals FROM scalar_chunks WHERE tag_id=? ORDER BY seq", (tid,))
+            .fetchall()
+        )
         if len(rows) == 1:
             s, w, v = rows[0]
-            return ScalarSeries(
-                np.frombuffer(s, "<i8"), np.frombuffer(w, "<f8"), np.frombuffer(v, "<f8")
-            )
+            return ScalarSeries(np.frombuffer(s, "<i8"), np.frombuffer(w, "<f8"), np.frombuffer(v, "<f8"))
         return ScalarSeries(
             np.concatenate([np.frombuffer(r[0], "<i8") for r in rows]) if rows else np.empty(0, "<i8"),
             np.concatenate([np.frombuffer(r[1], "<f8") for r in rows]) if rows else np.empty(0, "<f8"),

@@ -46,13 +46,7 @@ _open_writers: weakref.WeakSet[EventFileWriter] = weakref.WeakSet()
 
 def event_file_name(suffix: str = "") -> str:
     """A new event file name in TensorBoard's convention."""
-    return "events.out.tfevents.%010d.%s.%d.%d%s" % (
-        int(time.time()),
-        socket.gethostname(),
-        os.getpid(),
-        next(_file_counter),
-        suffix,
-    )
+    return f"events.out.tfevents.{int(time.time()):010d}.{socket.gethostname()}.{os.getpid()}.{next(_file_counter)}{suffix}"
 
 
 # A queued item: an Event proto, or a scalar (tag, value, step, wall_time, double, metadata).

@@ -7,7 +7,6 @@ Each record is, little-endian: ``uint64 length``, ``uint32 masked_crc32c(length 
 from __future__ import annotations
 
 import struct
-
 from functools import lru_cache
 
 import google_crc32c

@@ -74,9 +74,7 @@ class ScalarTemplate:
     value_format: struct.Struct
 
     @classmethod
-    def build(
-        cls, tag: str, *, double: bool, metadata: summary_pb2.SummaryMetadata | None
-    ) -> ScalarTemplate:
+    def build(cls, tag: str, *, double: bool, metadata: summary_pb2.SummaryMetadata | None) -> ScalarTemplate:
         fmt = struct.Struct("<d" if double else "<f")
 
         def body(v: float) -> bytes:

@@ -137,9 +137,7 @@ class SummaryWriter:
             if writer is None or writer.closed:
                 writer = EventFileWriter(run_dir, self.max_queue, self.flush_secs, self.filename_suffix)
                 self._sub_writers[run_dir] = writer
-            writer.add_scalar(
-                main_tag, to_scalar(value), step, walltime, False, create_summary_metadata()
-            )
+            writer.add_scalar(main_tag, to_scalar(value), step, walltime, False, create_summary_metadata())
 
     # ---- lifecycle -------------------------------------------------------------------------
 
@@ -183,9 +181,7 @@ class SummaryWriter:
             _default.pop(token)
             self.flush()
 
-    def _write_scalar_summary(
-        self, name: str, data: Any, step: int, description: str | None
-    ) -> None:
+    def _write_scalar_summary(self, name: str, data: Any, step: int, description: str | None) -> None:
         self._get_file_writer().add_scalar(
             name,
             to_scalar(data),

@@ -86,9 +86,7 @@ def to_scalar(x: Any) -> ScalarInput:
         return _torch_scalar(x)
     # jax arrays and TF eager tensors are immutable: keeping a reference is safe, and reading
     # them on the writer thread keeps the caller from waiting for the device.
-    if _is_instance_of(x, "jax", ("Array",)) or _is_instance_of(
-        x, "tensorflow", ("Tensor",)
-    ):
+    if _is_instance_of(x, "jax", ("Array",)) or _is_instance_of(x, "tensorflow", ("Tensor",)):
         return Deferred(x, _read_generic)
     if hasattr(x, "__array__") or hasattr(x, "item"):
         arr = np.asarray(x)

@@ -12,16 +12,12 @@ PROTO_VERSION = 0
 
 
 @lru_cache(maxsize=256)
-def create_summary_metadata(
-    display_name: str = "", description: str = ""
-) -> summary_pb2.SummaryMetadata:
+def create_summary_metadata(display_name: str = "", description: str = "") -> summary_pb2.SummaryMetadata:
     """Metadata marking a rank-0 tensor as a scalar (shared, do not mutate)."""
     content = plugin_data_pb2.ScalarPluginData(version=PROTO_VERSION).SerializeToString()
     return summary_pb2.SummaryMetadata(
         display_name=display_name,
         summary_description=description,
-        plugin_data=summary_pb2.SummaryMetadata.PluginData(
-            plugin_name=PLUGIN_NAME, content=content
-        ),
+        plugin_data=summary_pb2.SummaryMetadata.PluginData(plugin_name=PLUGIN_NAME, content=content),
         data_class=summary_pb2.DATA_CLASS_SCALAR,
     )

@@ -98,7 +98,7 @@ class ScalarsLogic:
             data = self.provider.read_scalars(run, tag)
             assert data is not None
             for step, wall, value in zip(
-                data.steps.tolist(), float_list(data.wall_times), float_list(data.values)
+                data.steps.tolist(), float_list(data.wall_times), float_list(data.values), strict=True
             ):
                 writer.writerow([run, step, wall, value])
         return buf.getvalue().encode("utf-8"), "text/csv; charset=utf-8"

@@ -12,9 +12,7 @@ from ridgeline.writer.scalar_encoding import scalar_summary
 from ridgeline.writer.values import resolve, to_scalar
 
 
-def scalar_pb(
-    tag: str, value: object, *, description: str = "", double: bool = False
-) -> summary_pb2.Summary:
+def scalar_pb(tag: str, value: object, *, description: str = "", double: bool = False) -> summary_pb2.Summary:
     """A Summary holding one scalar in the modern form (rank-0 tensor + scalars metadata)."""
     return scalar_summary(
         tag,

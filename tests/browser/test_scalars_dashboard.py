@@ -1,0 +1,85 @@
+"""The scalars dashboard in a real headless Chromium, on the demo logdir."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture
+def page(demo_server):  # type: ignore[no-untyped-def]
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        pytest.skip("Debian chromium is not installed")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(demo_server.url + "/?dark=0")
+        yield page
+        browser.close()
+        assert not errors, errors
+
+
+def test_demo_dashboard(page, artifacts: Path) -> None:  # type: ignore[no-untyped-def]
+    # A card per tag, grouped by prefix, each with a drawn chart.
+    page.wait_for_selector(".card canvas", timeout=60_000)
+    tags = page.locator(".card .card-title").all_inner_texts()
+    assert {"train/loss", "train/accuracy", "train/learning_rate", "val/loss", "val/accuracy"} <= set(tags)
+    groups = page.locator(".group h2").all_inner_texts()
+    assert any(g.startswith("train") for g in groups) and any(g.startswith("val") for g in groups)
+    assert page.locator(".runs li").count() == 5
+    page.screenshot(path=str(artifacts / "scalars-dashboard.png"))
+
+    # Hover shows a tooltip listing every run.
+    box = page.locator('.card[data-tag="train/loss"] .u-over').bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
+    tooltip = page.locator('.card[data-tag="train/loss"] .tooltip')
+    tooltip.wait_for(state="visible")
+    assert tooltip.locator("tr").count() == 1 + 5
+    page.screenshot(path=str(artifacts / "scalars-tooltip.png"))
+
+    # Smoothing slider changes the state and the URL.
+    page.locator("input.smoothing").fill("0.95")
+    page.wait_for_function("() => location.search.includes('smooth=0.95')")
+
+    # Toggling a run removes it from the charts (and the URL keeps it).
+    page.locator(".runs li", has_text="baseline").locator("input").uncheck()
+    page.wait_for_function("() => location.search.includes('hide=baseline')")
+    page.mouse.move(box["x"] + box["width"] * 0.4, box["y"] + box["height"] * 0.5)
+    tooltip.wait_for(state="visible")
+    assert tooltip.locator("tr").count() == 1 + 4
+
+    # Filtering tags leaves only the matches.
+    page.locator("input.tag-filter").fill("^val/")
+    page.wait_for_function("() => document.querySelectorAll('.card').length === 2")
+    assert set(page.locator(".card .card-title").all_inner_texts()) == {"val/loss", "val/accuracy"}
+
+    # Reloading the page from its URL restores the same view.
+    page.reload()
+    page.wait_for_selector(".card canvas")
+    assert page.locator("input.tag-filter").input_value() == "^val/"
+    assert not page.locator(".runs li", has_text="baseline").locator("input").is_checked()
+    page.screenshot(path=str(artifacts / "scalars-filtered.png"))
+
+
+def test_dark_mode_and_data_table(page, artifacts: Path) -> None:  # type: ignore[no-untyped-def]
+    page.wait_for_selector(".card canvas", timeout=60_000)
+    page.locator("header button.theme").click()
+    page.wait_for_function("() => document.documentElement.dataset.theme === 'dark'")
+    card = page.locator('.card[data-tag="train/loss"]')
+    card.locator("button[title='Data table']").click()
+    rows = card.locator(".data-table tbody tr")
+    rows.first.wait_for()
+    assert rows.count() == 5
+    card.locator("button[title='Enlarge']").click()
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(artifacts / "scalars-dark-table.png"))
