@@ -33,7 +33,9 @@ def main() -> None:
     )
     try:
         wait(proc, ridgeline_ready(port, len(runs), 20, 10_000))
-        body = json.dumps({"series": [{"run": r, "tag": "train/metric_00"} for r in runs], "points": 1000}).encode()
+        body = json.dumps(
+            {"series": [{"run": r, "tag": "train/metric_00"} for r in runs], "points": 1000}
+        ).encode()
         times = []
         for i in range(repeat + 1):
             t = time.perf_counter()
@@ -49,7 +51,9 @@ def main() -> None:
         print(f"{len(out['series'])} runs, {n:,} points returned (of {len(runs) * 10_000:,})")
         print(f"cold first request: {times[0]:.1f} ms")
         warm = sorted(times[1:])
-        print(f"p50 {statistics.median(warm):.1f} ms, p95 {warm[int(0.95 * (len(warm) - 1))]:.1f} ms over {repeat}")
+        print(
+            f"p50 {statistics.median(warm):.1f} ms, p95 {warm[int(0.95 * (len(warm) - 1))]:.1f} ms over {repeat}"
+        )
     finally:
         proc.terminate()
         proc.wait()

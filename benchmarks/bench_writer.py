@@ -44,7 +44,9 @@ def main() -> None:
         print(f"  {name:<26} {us:8.2f} µs/call")
     peers = {k: v for k, v in results.items() if k != "ridgeline"}
     fastest = min(peers.values())
-    print(f"  ratio ridgeline / fastest peer ({min(peers, key=peers.__getitem__)}): 1/{fastest / results['ridgeline']:.1f}")
+    print(
+        f"  ratio ridgeline / fastest peer ({min(peers, key=peers.__getitem__)}): 1/{fastest / results['ridgeline']:.1f}"
+    )
 
 
 if __name__ == "__main__":

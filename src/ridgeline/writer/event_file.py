@@ -25,14 +25,17 @@ import itertools
 import logging
 import os
 import socket
+import struct
 import threading
 import time
 import weakref
 from typing import Any, BinaryIO
 
+import google_crc32c
+
 from ridgeline.proto import event_pb2, summary_pb2
-from ridgeline.writer.record import frame
-from ridgeline.writer.scalar_encoding import ScalarTemplate
+from ridgeline.writer.record import frame, length_header
+from ridgeline.writer.scalar_encoding import ScalarTemplate, header, step_field
 from ridgeline.writer.values import ScalarInput, resolve
 
 logger = logging.getLogger(__name__)
@@ -40,6 +43,10 @@ logger = logging.getLogger(__name__)
 FILE_VERSION = "brain.Event:2"
 _FIRST_FLUSH_DELAY = 1.0
 _BACKLOG_LIMIT = 100_000
+_CRC = struct.Struct("<I")
+_WALL_TIME = struct.Struct("<d")
+# Serialized ``step`` fields of the first 16,384 steps (steps 0..16383 are the common case).
+_SMALL_STEP_FIELDS = [step_field(s) for s in range(1 << 14)]
 _file_counter = itertools.count()
 _open_writers: weakref.WeakSet[EventFileWriter] = weakref.WeakSet()
 
@@ -102,7 +109,13 @@ class EventFileWriter:
         metadata: summary_pb2.SummaryMetadata | None = None,
     ) -> None:
         """Queue one scalar. ``metadata`` is written with the first value of a tag only."""
-        self._enqueue((tag, value, step, wall_time, double, metadata))
+        # The hot path of every training loop: kept to one append and two comparisons.
+        if self._closed:
+            raise RuntimeError("event file writer is closed")
+        pending = self._pending
+        pending.append((tag, value, step, wall_time, double, metadata))
+        if len(pending) >= self._max_queue or self._first_flush_due is None:
+            self._after_enqueue()
 
     def add_event(self, event: event_pb2.Event) -> None:
         """Queue an Event proto (``wall_time`` is filled in if unset)."""
@@ -113,15 +126,16 @@ class EventFileWriter:
     def _enqueue(self, item: _Scalar | event_pb2.Event) -> None:
         if self._closed:
             raise RuntimeError("event file writer is closed")
-        pending = self._pending
-        pending.append(item)
-        n = len(pending)
-        if n >= self._max_queue or self._first_flush_due is None:
-            if self._first_flush_due is None:
-                self._first_flush_due = time.monotonic() + _FIRST_FLUSH_DELAY
-            self._wake.set()
-            if n > _BACKLOG_LIMIT:
-                self.flush()
+        self._pending.append(item)
+        if len(self._pending) >= self._max_queue or self._first_flush_due is None:
+            self._after_enqueue()
+
+    def _after_enqueue(self) -> None:
+        if self._first_flush_due is None:
+            self._first_flush_due = time.monotonic() + _FIRST_FLUSH_DELAY
+        self._wake.set()
+        if len(self._pending) > _BACKLOG_LIMIT:
+            self.flush()
 
     def flush(self) -> None:
         """Write everything queued so far and flush it to the operating system."""
@@ -188,41 +202,78 @@ class EventFileWriter:
                 return
 
     def _drain(self) -> None:
+        # Locals and inlined framing: this loop runs once per logged value.
         pending = self._pending
+        popleft = pending.popleft
+        templates = self._templates
+        crc = google_crc32c.value
+        pack_crc = _CRC.pack
+        wall_pack = _WALL_TIME.pack
+        steps = _SMALL_STEP_FIELDS
+        n_small = len(steps)
         chunks: list[bytes] = []
+        append = chunks.append
+        join = b"".join
         while pending:
-            item = pending.popleft()
-            if isinstance(item, event_pb2.Event):
-                chunks.append(frame(item.SerializeToString()))
+            item = popleft()
+            if type(item) is tuple:
+                tag, value, step, wall_time, double, metadata = item
+                if type(value) is not float:
+                    value = resolve(value)
+                cached = templates.get((tag, double, id(metadata)))
+                if cached is None:
+                    data = self._first_scalar(tag, value, step, wall_time, double, metadata)
+                else:
+                    template = cached[0]
+                    if 0 <= step < n_small and wall_time != 0:
+                        data = join(
+                            (
+                                b"\x09",
+                                wall_pack(wall_time),
+                                steps[step],
+                                template.before,
+                                template.pack_value(value),
+                                template.after,
+                            )
+                        )
+                    else:
+                        data = join(
+                            (
+                                header(wall_time, step),
+                                template.before,
+                                template.pack_value(value),
+                                template.after,
+                            )
+                        )
             else:
-                chunks.append(frame(self._encode_scalar(*item)))
-            if len(chunks) >= 4096:
+                data = item.SerializeToString()
+            c = crc(data)
+            append(length_header(len(data)))
+            append(data)
+            append(pack_crc((((c >> 15) | (c << 17)) + 0xA282EAD8) & 0xFFFFFFFF))
+            if len(chunks) >= 12288:
                 self._file.write(b"".join(chunks))
                 chunks.clear()
         if chunks:
             self._file.write(b"".join(chunks))
 
-    def _encode_scalar(
+    def _first_scalar(
         self,
         tag: str,
-        value: ScalarInput,
+        value: float,
         step: int,
         wall_time: float,
         double: bool,
         metadata: summary_pb2.SummaryMetadata | None,
     ) -> bytes:
-        key = (tag, double, id(metadata))
-        cached = self._templates.get(key)
-        if cached is None:
-            # The first value of a tag in a file carries the metadata; later ones need not
-            # (TensorBoard keeps the first metadata seen per tag).
-            first = ScalarTemplate.build(tag, double=double, metadata=metadata)
-            self._templates[key] = (
-                ScalarTemplate.build(tag, double=double, metadata=None),
-                metadata,
-            )
-            return first.encode(wall_time, step, resolve(value))
-        return cached[0].encode(wall_time, step, resolve(value))
+        # The first value of a tag in a file carries the metadata; later ones need not
+        # (TensorBoard keeps the first metadata seen per tag).
+        first = ScalarTemplate.build(tag, double=double, metadata=metadata)
+        self._templates[(tag, double, id(metadata))] = (
+            ScalarTemplate.build(tag, double=double, metadata=None),
+            metadata,
+        )
+        return first.encode(wall_time, step, value)
 
     def _write_bytes(self, data: bytes) -> None:
         self._file.write(frame(data))

@@ -19,12 +19,12 @@ _crc_value = google_crc32c.value
 
 
 @lru_cache(maxsize=4096)
-def _length_header(n: int) -> bytes:
-    # Scalar events repeat a handful of lengths: their 12-byte headers are computed once.
+def length_header(n: int) -> bytes:
+    """The 12-byte header of a record of ``n`` bytes (scalar events repeat a few lengths)."""
     header = _LENGTH.pack(n)
     return header + _CRC.pack(masked_crc32c(header))
 
 
 def frame(data: bytes) -> bytes:
     """Return ``data`` framed as one TFRecord."""
-    return _length_header(len(data)) + data + _CRC.pack(mask(_crc_value(data)))
+    return length_header(len(data)) + data + _CRC.pack(mask(_crc_value(data)))

@@ -40,6 +40,11 @@ def _varint(n: int) -> bytes:
             return bytes(out)
 
 
+def step_field(step: int) -> bytes:
+    """The serialized ``step`` field (empty for 0, which proto3 omits)."""
+    return _STEP_KEY + _varint(step) if step != 0 else b""
+
+
 def header(wall_time: float, step: int) -> bytes:
     """Serialized ``wall_time`` and ``step`` fields (proto3 omits zero values)."""
     head = _WALL_TIME_KEY + _WALL_TIME.pack(wall_time) if wall_time != 0 else b""
@@ -96,9 +101,11 @@ class ScalarTemplate:
             raise AssertionError("unexpected scalar Event layout")  # pragma: no cover
         return cls(a[:start], a[end:], fmt)
 
-    def encode(self, wall_time: float, step: int, value: float) -> bytes:
+    def pack_value(self, value: float) -> bytes:
         try:
-            packed = self.value_format.pack(value)
+            return self.value_format.pack(value)
         except OverflowError:  # beyond float32 range: protobuf stores ±inf, so do we
-            packed = self.value_format.pack(math.copysign(math.inf, value))
-        return header(wall_time, step) + self.before + packed + self.after
+            return self.value_format.pack(math.copysign(math.inf, value))
+
+    def encode(self, wall_time: float, step: int, value: float) -> bytes:
+        return header(wall_time, step) + self.before + self.pack_value(value) + self.after

@@ -22,6 +22,9 @@ from ridgeline.writer import default as _default
 from ridgeline.writer.event_file import FILE_VERSION, EventFileWriter
 from ridgeline.writer.values import to_scalar
 
+_SCALAR_METADATA = create_summary_metadata()
+_now = time.time
+
 
 def default_logdir(comment: str = "") -> str:
     """``runs/<Mon DD_HH-MM-SS>_<hostname><comment>``, as PyTorch names it."""
@@ -107,13 +110,16 @@ class SummaryWriter:
             new_style: accepted for compatibility; scalars are always written as tensors.
             double_precision: store float64 instead of float32.
         """
-        self._get_file_writer().add_scalar(
+        writer = self._file_writer
+        if writer is None or writer.closed:
+            writer = self._get_file_writer()
+        writer.add_scalar(
             tag,
-            to_scalar(scalar_value),
-            int(global_step) if global_step is not None else 0,
-            time.time() if walltime is None else float(walltime),
+            scalar_value if type(scalar_value) is float else to_scalar(scalar_value),
+            0 if global_step is None else int(global_step),
+            _now() if walltime is None else float(walltime),
             double_precision,
-            create_summary_metadata(),
+            _SCALAR_METADATA,
         )
 
     def add_scalars(
