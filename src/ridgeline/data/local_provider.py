@@ -28,6 +28,8 @@ class LocalDataProvider:
         self.indexing = False
         self.progress = 1.0
         self._cache: OrderedDict[tuple[str, str], tuple[int, ScalarSeries]] = OrderedDict()
+        # Downsampled views, keyed by (run, tag, points): live reloads redraw the same charts.
+        self._sampled: OrderedDict[tuple[str, str, int], tuple[int, ScalarPoints]] = OrderedDict()
         self._cache_lock = threading.Lock()
         self._versions: dict[tuple[str, str], int] = {}
         self._versions_gen = -1
@@ -115,5 +117,17 @@ class LocalDataProvider:
         total = int(series.steps.size)
         if max_points is None or total <= max_points:
             return ScalarPoints(series.steps, series.wall_times, series.values, total)
+        version = self._version(run, tag)
+        key = (run, tag, max_points)
+        with self._cache_lock:
+            hit = self._sampled.get(key)
+            if hit is not None and hit[0] == version:
+                self._sampled.move_to_end(key)
+                return hit[1]
         idx = extreme_indices(series.values, max_points)
-        return ScalarPoints(series.steps[idx], series.wall_times[idx], series.values[idx], total)
+        points = ScalarPoints(series.steps[idx], series.wall_times[idx], series.values[idx], total)
+        with self._cache_lock:
+            self._sampled[key] = (version or 0, points)
+            while len(self._sampled) > 4 * _CACHE_SERIES:
+                self._sampled.popitem(last=False)
+        return points

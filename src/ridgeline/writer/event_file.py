@@ -216,7 +216,7 @@ class EventFileWriter:
         join = b"".join
         while pending:
             item = popleft()
-            if type(item) is tuple:
+            if isinstance(item, tuple):
                 tag, value, step, wall_time, double, metadata = item
                 if type(value) is not float:
                     value = resolve(value)

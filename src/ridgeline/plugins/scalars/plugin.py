@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from ridgeline.data.provider import DataProvider
 from ridgeline.errors import InvalidArgument, NotFound
 from ridgeline.plugins.scalars.metadata import PLUGIN_NAME
-from ridgeline.server.encoding import JSONBody, float_list, points_json
+from ridgeline.server.encoding import JSONBody, dumps, float_list, points_json
 
 MAX_POINTS = 1_000_000
 
@@ -83,14 +83,12 @@ class ScalarsLogic:
         if runs and not chosen:
             raise NotFound(f"none of the runs {runs!r} has tag {tag!r}")
         if fmt == "json":
-            import json
-
             payload = {}
             for run in chosen:
                 data = self.provider.read_scalars(run, tag)
                 assert data is not None
                 payload[run] = points_json(data.steps, data.wall_times, data.values)
-            return json.dumps({"tag": tag, "runs": payload}, allow_nan=False).encode(), "application/json"
+            return dumps({"tag": tag, "runs": payload}), "application/json"
         buf = io.StringIO()
         writer = csv.writer(buf)
         writer.writerow(["run", "step", "wall_time", "value"])
