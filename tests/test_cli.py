@@ -64,3 +64,14 @@ def test_logdir_spec_names_runs(tmp_path: Path) -> None:
                 break
             time.sleep(0.1)
         assert runs == ["first/run", "second/run"]
+
+
+def test_ctrl_c_exits_cleanly(tmp_path: Path) -> None:
+    import signal
+
+    for served in serve(["--logdir", str(tmp_path)], tmp_path):
+        urllib.request.urlopen(served.url + "/api/health").read()  # fully up
+        served.proc.send_signal(signal.SIGINT)
+        out, _ = served.proc.communicate(timeout=20)
+        assert served.proc.returncode == 0
+        assert "Ridgeline stopped." in out and "Traceback" not in out

@@ -176,7 +176,10 @@ def main(argv: list[str] | None = None) -> None:
     if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
         argv = ["serve", *argv]
     args = parser.parse_args(argv)
-    {"serve": serve, "demo": demo, "inspect": inspect}[args.command](args)
+    try:
+        {"serve": serve, "demo": demo, "inspect": inspect}[args.command](args)
+    except KeyboardInterrupt:  # Ctrl-C before the server took over signal handling
+        print("Ridgeline stopped.")
 
 
 if __name__ == "__main__":

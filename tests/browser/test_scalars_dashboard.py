@@ -83,3 +83,40 @@ def test_dark_mode_and_data_table(page, artifacts: Path) -> None:  # type: ignor
     card.locator("button[title='Enlarge']").click()
     page.wait_for_timeout(300)
     page.screenshot(path=str(artifacts / "scalars-dark-table.png"))
+
+
+def test_live_reload_adds_points_without_a_page_reload(tmp_path: Path, artifacts: Path) -> None:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed")
+    from conftest import serve
+
+    from ridgeline import SummaryWriter
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    logdir = tmp_path / "live"
+    writer = SummaryWriter(logdir / "run", flush_secs=1)
+    for s in range(10):
+        writer.add_scalar("loss", 1.0 / (s + 1), s)
+    writer.flush()
+    for served in serve(["--logdir", str(logdir), "--reload_interval", "1"], tmp_path):
+        with sync_api.sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+            page = browser.new_page(viewport={"width": 1000, "height": 700})
+            page.goto(served.url + "/?dark=0")
+            card = page.locator('.card[data-tag="loss"]')
+            card.locator("button[title='Data table']").click()
+            cell = card.locator(".data-table tbody tr td").last
+            cell.wait_for()
+            assert cell.inner_text() == "10"
+            page.evaluate("window.__marker = 1")  # gone if the page reloads
+            for s in range(10, 25):
+                writer.add_scalar("loss", 1.0 / (s + 1), s)
+            writer.flush()
+            page.wait_for_function(
+                "() => [...document.querySelectorAll('.data-table tbody td')].pop()?.textContent === '25'",
+                timeout=10_000,
+            )
+            assert page.evaluate("window.__marker") == 1
+            page.screenshot(path=str(artifacts / "scalars-live.png"))
+            browser.close()
+    writer.close()

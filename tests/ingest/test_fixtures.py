@@ -7,25 +7,10 @@ import os
 from pathlib import Path
 
 import numpy as np
-from tensorboard.backend.event_processing import plugin_event_accumulator as pea
-from tensorboard.util import tensor_util
+from tb_oracle import tensorboard_scalars
 
 from ridgeline.ingest.ingester import Ingester
 from ridgeline.store import SQLiteStore
-
-
-def tensorboard_scalars(run_dir: Path) -> dict[str, list[tuple[int, float, float]]]:
-    acc = pea.EventAccumulator(str(run_dir), size_guidance={"tensors": 0}, purge_orphaned_data=True)
-    acc.Reload()
-    out = {}
-    for tag in acc.Tags()["tensors"]:
-        if acc.SummaryMetadata(tag).plugin_data.plugin_name != "scalars":
-            continue
-        out[tag] = [
-            (e.step, e.wall_time, float(tensor_util.make_ndarray(e.tensor_proto).reshape(())))
-            for e in acc.Tensors(tag)
-        ]
-    return out
 
 
 def preempt(points: list[tuple[int, float, float]]) -> list[tuple[int, float, float]]:

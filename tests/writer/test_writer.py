@@ -11,8 +11,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from tb_oracle import tensorboard_scalars
 from tensorboard.backend.event_processing import plugin_event_accumulator as pea
-from tensorboard.util import tensor_util
 
 import ridgeline
 from ridgeline import SummaryWriter
@@ -21,19 +21,7 @@ from ridgeline.writer.crc32c import crc32c, masked_crc32c
 from ridgeline.writer.record import frame
 from ridgeline.writer.scalar_encoding import ScalarTemplate, scalar_summary
 
-
-def read_tb(logdir: str | Path) -> dict[str, list[tuple[int, float, float]]]:
-    """tag -> [(step, wall_time, value)] as TensorBoard's own accumulator reads them."""
-    acc = pea.EventAccumulator(str(logdir), size_guidance={"tensors": 0})
-    acc.Reload()
-    out = {}
-    for tag in acc.Tags()["tensors"]:
-        if acc.SummaryMetadata(tag).plugin_data.plugin_name != "scalars":
-            continue
-        out[tag] = [
-            (e.step, e.wall_time, float(tensor_util.make_ndarray(e.tensor_proto))) for e in acc.Tensors(tag)
-        ]
-    return out
+read_tb = tensorboard_scalars
 
 
 def test_crc32c_known_vector() -> None:

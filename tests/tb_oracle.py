@@ -1,0 +1,23 @@
+"""The compatibility oracle: scalars as the real ``tensorboard`` package reads them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tensorboard.backend.event_processing import plugin_event_accumulator as pea
+from tensorboard.util import tensor_util
+
+
+def tensorboard_scalars(run_dir: str | Path) -> dict[str, list[tuple[int, float, float]]]:
+    """tag -> [(step, wall_time, value)] for every ``scalars`` tag of one run directory."""
+    acc = pea.EventAccumulator(str(run_dir), size_guidance={"tensors": 0}, purge_orphaned_data=True)
+    acc.Reload()
+    out = {}
+    for tag in acc.Tags()["tensors"]:
+        if acc.SummaryMetadata(tag).plugin_data.plugin_name != "scalars":
+            continue
+        out[tag] = [
+            (e.step, e.wall_time, float(tensor_util.make_ndarray(e.tensor_proto).reshape(())))
+            for e in acc.Tensors(tag)
+        ]
+    return out
