@@ -120,3 +120,54 @@ def test_live_reload_adds_points_without_a_page_reload(tmp_path: Path, artifacts
             page.screenshot(path=str(artifacts / "scalars-live.png"))
             browser.close()
     writer.close()
+
+
+def test_axes_pin_zoom_and_download(page, artifacts: Path) -> None:  # type: ignore[no-untyped-def]
+    page.wait_for_selector(".card canvas", timeout=60_000)
+    card = page.locator('.card[data-tag="train/loss"]')
+
+    def x_ticks() -> list[str]:
+        return card.locator(".u-axis").first.locator(".u-value").all_inner_texts()
+
+    assert "1,000" in x_ticks()  # steps
+    page.locator("aside select").select_option("relative")
+    page.wait_for_function("() => location.search.includes('x=relative')")
+    card.locator("canvas").wait_for()
+    assert any(t.endswith(("m", "h", "s")) for t in x_ticks())
+    page.locator("aside select").select_option("wall")
+    page.wait_for_function("() => location.search.includes('x=wall')")
+    page.locator("aside select").select_option("step")
+    for label, key in (("Log-scale y", "logy=1"), ("Log-scale x", "logx=1")):
+        page.locator("label.check", has_text=label).locator("input").check()
+        page.wait_for_function(f"() => location.search.includes('{key}')")
+        card.locator("canvas").wait_for()
+
+    # Pin: the card also appears in a "Pinned" section at the top.
+    card.first.locator("button[title='Pin to top']").click()
+    page.wait_for_function("() => document.querySelector('.group h2')?.textContent?.startsWith('Pinned')")
+    assert page.locator('.card[data-tag="train/loss"]').count() == 2
+
+    # Drag to zoom changes the x axis; "fit" restores it.
+    over = page.locator('.card[data-tag="val/loss"] .u-over').first
+    box = over.bounding_box()
+    assert box is not None
+    before = page.locator('.card[data-tag="val/loss"]').first.locator(".u-axis").first.inner_text()
+    page.mouse.move(box["x"] + box["width"] * 0.2, box["y"] + box["height"] * 0.5)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.4, box["y"] + box["height"] * 0.6, steps=5)
+    page.mouse.up()
+    page.wait_for_timeout(200)
+    zoomed = page.locator('.card[data-tag="val/loss"]').first.locator(".u-axis").first.inner_text()
+    assert zoomed != before
+    page.locator('.card[data-tag="val/loss"]').first.locator("button[title='Fit to data']").click()
+    page.wait_for_timeout(200)
+    assert page.locator('.card[data-tag="val/loss"]').first.locator(".u-axis").first.inner_text() == before
+    page.screenshot(path=str(artifacts / "scalars-pinned-log.png"))
+
+    # CSV download holds every run's points for the tag.
+    with page.expect_download() as dl:
+        card.first.locator("button[title='Download CSV (all runs)']").click()
+    text = Path(dl.value.path()).read_text()
+    lines = text.strip().splitlines()
+    assert lines[0] == "run,step,wall_time,value"
+    assert len({line.split(",")[0] for line in lines[1:]}) == 5 and len(lines) == 1 + 5 * 2000
