@@ -67,7 +67,7 @@ def wait(proc: subprocess.Popen[bytes], ready: object, timeout: float = 900) -> 
         peak = max(peak, tree_rss_mb(proc.pid))
         if proc.poll() is not None:
             raise RuntimeError("server exited")
-        if time.perf_counter() - last_check > 0.25:
+        if time.perf_counter() - last_check > 0.05:
             last_check = time.perf_counter()
             try:
                 if ready():  # type: ignore[operator]
