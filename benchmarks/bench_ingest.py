@@ -74,7 +74,7 @@ def wait(proc: subprocess.Popen[bytes], ready: object, timeout: float = 900) -> 
                     return time.perf_counter() - t0, peak
             except Exception:
                 pass
-        time.sleep(0.05)
+        time.sleep(0.02)
     raise TimeoutError
 
 

@@ -29,10 +29,12 @@ class CustomBuildHook(BuildHookInterface):  # type: ignore[type-arg]
                 "building ridgeline's dashboard needs Node.js 18+ and npm on PATH "
                 "(or set RIDGELINE_SKIP_FRONTEND=1 to install without the dashboard)"
             )
-        if not (frontend / "node_modules").is_dir():
-            # `npm ci` installs exactly the lock. Some registry mirrors do not serve the
-            # optional per-platform packages (rollup's), which leaves them out of the lock and
-            # makes `npm ci` refuse it; `npm install` then installs the same locked versions.
-            if subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=frontend).returncode != 0:
-                subprocess.run([npm, "install", "--no-audit", "--no-fund"], cwd=frontend, check=True)
+        # `npm ci` installs exactly the lock. Some registry mirrors do not serve the optional
+        # per-platform packages (rollup's), which leaves them out of the lock and makes
+        # `npm ci` refuse it; `npm install` then installs the same locked versions.
+        if (
+            not (frontend / "node_modules").is_dir()
+            and subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=frontend).returncode != 0
+        ):
+            subprocess.run([npm, "install", "--no-audit", "--no-fund"], cwd=frontend, check=True)
         subprocess.run([npm, "run", "build"], cwd=frontend, check=True)

@@ -45,8 +45,9 @@ _FIRST_FLUSH_DELAY = 1.0
 _BACKLOG_LIMIT = 100_000
 _CRC = struct.Struct("<I")
 _WALL_TIME = struct.Struct("<d")
-# Serialized ``step`` fields of the first 16,384 steps (steps 0..16383 are the common case).
-_SMALL_STEP_FIELDS = [step_field(s) for s in range(1 << 14)]
+# Serialized ``step`` fields of the first 16,384 steps (the common case), built on first use so
+# that ``import ridgeline`` stays cheap.
+_SMALL_STEP_FIELDS: list[bytes] = []
 _file_counter = itertools.count()
 _open_writers: weakref.WeakSet[EventFileWriter] = weakref.WeakSet()
 
@@ -210,6 +211,8 @@ class EventFileWriter:
         pack_crc = _CRC.pack
         wall_pack = _WALL_TIME.pack
         steps = _SMALL_STEP_FIELDS
+        if not steps:
+            steps.extend(step_field(s) for s in range(1 << 14))
         n_small = len(steps)
         chunks: list[bytes] = []
         append = chunks.append
