@@ -57,8 +57,20 @@ def event_file_name(suffix: str = "") -> str:
     return f"events.out.tfevents.{int(time.time()):010d}.{socket.gethostname()}.{os.getpid()}.{next(_file_counter)}{suffix}"
 
 
-# A queued item: an Event proto, or a scalar (tag, value, step, wall_time, double, metadata).
-_Scalar = tuple[str, ScalarInput, int, float, bool, "summary_pb2.SummaryMetadata | None"]
+class _Channel:
+    """One scalar series of this file: its tag, encoding and (once built) byte template."""
+
+    __slots__ = ("double", "metadata", "tag", "template")
+
+    def __init__(self, tag: str, double: bool, metadata: summary_pb2.SummaryMetadata | None) -> None:
+        self.tag = tag
+        self.double = double
+        self.metadata = metadata
+        self.template: ScalarTemplate | None = None
+
+
+# A queued item: an Event proto, or a scalar (channel, value, step, wall_time).
+_Scalar = tuple[_Channel, ScalarInput, int, float]
 
 
 class EventFileWriter:
@@ -80,14 +92,17 @@ class EventFileWriter:
         self._max_queue = max(1, int(max_queue))
         self._flush_secs = float(flush_secs)
         self._pending: collections.deque[_Scalar | event_pb2.Event] = collections.deque()
-        # (tag, double, id(metadata)) -> template; the metadata object is kept alive with it so
-        # its id cannot be reused by another object.
-        self._templates: dict[tuple[str, bool, int], tuple[ScalarTemplate, object]] = {}
+        # (tag, double, id(metadata)) -> channel; the channel keeps the metadata object alive so
+        # its id cannot be reused. Plain float32 scalars with the default metadata, the common
+        # case, are also found by tag alone.
+        self._channels: dict[tuple[str, bool, int], _Channel] = {}
+        self._default_channels: dict[str, _Channel] = {}
+        self._default_metadata: summary_pb2.SummaryMetadata | None = None
         self._wake = threading.Event()
         self._done = threading.Condition()
         self._flush_requests = 0
         self._flushes_done = 0
-        self._closed = False
+        self.closed = False  # a plain attribute: add_scalar reads it on every call
         self._error: BaseException | None = None
         self._first_flush_due: float | None = None
         self._write_bytes(
@@ -111,12 +126,25 @@ class EventFileWriter:
     ) -> None:
         """Queue one scalar. ``metadata`` is written with the first value of a tag only."""
         # The hot path of every training loop: kept to one append and two comparisons.
-        if self._closed:
+        if self.closed:
             raise RuntimeError("event file writer is closed")
+        channel = self._default_channels.get(tag) if not double else None
+        if channel is None or channel.metadata is not metadata:
+            channel = self._channel(tag, double, metadata)
         pending = self._pending
-        pending.append((tag, value, step, wall_time, double, metadata))
+        pending.append((channel, value, step, wall_time))
         if len(pending) >= self._max_queue or self._first_flush_due is None:
             self._after_enqueue()
+
+    def _channel(self, tag: str, double: bool, metadata: summary_pb2.SummaryMetadata | None) -> _Channel:
+        key = (tag, double, id(metadata))
+        channel = self._channels.get(key)
+        if channel is None:
+            channel = self._channels[key] = _Channel(tag, double, metadata)
+        if not double and (self._default_metadata is None or metadata is self._default_metadata):
+            self._default_metadata = metadata
+            self._default_channels[tag] = channel
+        return channel
 
     def add_event(self, event: event_pb2.Event) -> None:
         """Queue an Event proto (``wall_time`` is filled in if unset)."""
@@ -125,7 +153,7 @@ class EventFileWriter:
         self._enqueue(event)
 
     def _enqueue(self, item: _Scalar | event_pb2.Event) -> None:
-        if self._closed:
+        if self.closed:
             raise RuntimeError("event file writer is closed")
         self._pending.append(item)
         if len(self._pending) >= self._max_queue or self._first_flush_due is None:
@@ -140,7 +168,7 @@ class EventFileWriter:
 
     def flush(self) -> None:
         """Write everything queued so far and flush it to the operating system."""
-        if self._closed:
+        if self.closed:
             return
         with self._done:
             self._flush_requests += 1
@@ -152,18 +180,14 @@ class EventFileWriter:
 
     def close(self) -> None:
         """Flush, stop the thread and close the file. Calling it again does nothing."""
-        if self._closed:
+        if self.closed:
             return
         self.flush()
-        self._closed = True
+        self.closed = True
         self._wake.set()
         self._thread.join()
         self._file.close()
         _open_writers.discard(self)
-
-    @property
-    def closed(self) -> bool:
-        return self._closed
 
     def _raise_pending_error(self) -> None:
         if self._error is not None:
@@ -186,7 +210,7 @@ class EventFileWriter:
                 self._drain()
                 now = time.monotonic()
                 first_due = self._first_flush_due is not None and 0 < self._first_flush_due <= now
-                if requested > self._flushes_done or now >= next_flush or first_due or self._closed:
+                if requested > self._flushes_done or now >= next_flush or first_due or self.closed:
                     self._file.flush()
                     next_flush = now + self._flush_secs
                     if first_due:
@@ -199,14 +223,13 @@ class EventFileWriter:
             with self._done:
                 self._flushes_done = max(self._flushes_done, requested)
                 self._done.notify_all()
-            if self._closed and not self._pending:
+            if self.closed and not self._pending:
                 return
 
     def _drain(self) -> None:
         # Locals and inlined framing: this loop runs once per logged value.
         pending = self._pending
         popleft = pending.popleft
-        templates = self._templates
         crc = google_crc32c.value
         pack_crc = _CRC.pack
         wall_pack = _WALL_TIME.pack
@@ -220,34 +243,24 @@ class EventFileWriter:
         while pending:
             item = popleft()
             if isinstance(item, tuple):
-                tag, value, step, wall_time, double, metadata = item
+                channel, value, step, wall_time = item
                 if type(value) is not float:
                     value = resolve(value)
-                cached = templates.get((tag, double, id(metadata)))
-                if cached is None:
-                    data = self._first_scalar(tag, value, step, wall_time, double, metadata)
+                template = channel.template
+                if template is None:
+                    data = self._first_scalar(channel, value, step, wall_time)
+                elif 0 <= step < n_small and wall_time != 0:
+                    try:
+                        packed = template.value_format.pack(value)
+                    except OverflowError:
+                        packed = template.pack_value(value)
+                    data = join(
+                        (b"\x09", wall_pack(wall_time), steps[step], template.before, packed, template.after)
+                    )
                 else:
-                    template = cached[0]
-                    if 0 <= step < n_small and wall_time != 0:
-                        data = join(
-                            (
-                                b"\x09",
-                                wall_pack(wall_time),
-                                steps[step],
-                                template.before,
-                                template.pack_value(value),
-                                template.after,
-                            )
-                        )
-                    else:
-                        data = join(
-                            (
-                                header(wall_time, step),
-                                template.before,
-                                template.pack_value(value),
-                                template.after,
-                            )
-                        )
+                    data = join(
+                        (header(wall_time, step), template.before, template.pack_value(value), template.after)
+                    )
             else:
                 data = item.SerializeToString()
             c = crc(data)
@@ -260,22 +273,11 @@ class EventFileWriter:
         if chunks:
             self._file.write(b"".join(chunks))
 
-    def _first_scalar(
-        self,
-        tag: str,
-        value: float,
-        step: int,
-        wall_time: float,
-        double: bool,
-        metadata: summary_pb2.SummaryMetadata | None,
-    ) -> bytes:
+    def _first_scalar(self, channel: _Channel, value: float, step: int, wall_time: float) -> bytes:
         # The first value of a tag in a file carries the metadata; later ones need not
         # (TensorBoard keeps the first metadata seen per tag).
-        first = ScalarTemplate.build(tag, double=double, metadata=metadata)
-        self._templates[(tag, double, id(metadata))] = (
-            ScalarTemplate.build(tag, double=double, metadata=None),
-            metadata,
-        )
+        first = ScalarTemplate.build(channel.tag, double=channel.double, metadata=channel.metadata)
+        channel.template = ScalarTemplate.build(channel.tag, double=channel.double, metadata=None)
         return first.encode(wall_time, step, value)
 
     def _write_bytes(self, data: bytes) -> None:
