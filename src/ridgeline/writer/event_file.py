@@ -133,7 +133,10 @@ class EventFileWriter:
             channel = self._channel(tag, double, metadata)
         pending = self._pending
         pending.append((channel, value, step, wall_time))
-        if len(pending) >= self._max_queue or self._first_flush_due is None:
+        # Wake the writer when the queue *reaches* max_queue, not on every call past it: while
+        # the writer waits for the GIL, waking it again only costs the caller a lock.
+        n = len(pending)
+        if n == self._max_queue or n > _BACKLOG_LIMIT or self._first_flush_due is None:
             self._after_enqueue()
 
     def _channel(self, tag: str, double: bool, metadata: summary_pb2.SummaryMetadata | None) -> _Channel:
@@ -156,7 +159,8 @@ class EventFileWriter:
         if self.closed:
             raise RuntimeError("event file writer is closed")
         self._pending.append(item)
-        if len(self._pending) >= self._max_queue or self._first_flush_due is None:
+        n = len(self._pending)
+        if n == self._max_queue or n > _BACKLOG_LIMIT or self._first_flush_due is None:
             self._after_enqueue()
 
     def _after_enqueue(self) -> None:
