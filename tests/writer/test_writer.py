@@ -177,3 +177,15 @@ def test_writer_imports_no_server(tmp_path: Path) -> None:
         [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_scalar_pb_is_the_modern_form() -> None:
+    from ridgeline.plugins.scalars.summary import scalar_pb
+    from ridgeline.proto import summary_pb2, types_pb2
+
+    value = scalar_pb("loss", np.float64(0.25), description="d").value[0]
+    assert value.tag == "loss" and value.tensor.dtype == types_pb2.DT_FLOAT
+    assert list(value.tensor.float_val) == [0.25] and not value.tensor.tensor_shape.dim
+    assert value.metadata.plugin_data.plugin_name == "scalars"
+    assert value.metadata.data_class == summary_pb2.DATA_CLASS_SCALAR
+    assert value.metadata.summary_description == "d"
