@@ -137,21 +137,6 @@ def _varint(buf: Any, p: int, end: int) -> Any:
 
 
 @njit(cache=True, nogil=True)
-def _skip(buf: Any, p: int, end: int, wire: int) -> int:
-    if wire == 0:
-        _, p = _varint(buf, p, end)
-        return p
-    if wire == 1:
-        return p + 8
-    if wire == 5:
-        return p + 4
-    if wire == 2:
-        length, p = _varint(buf, p, end)
-        return p + length if p >= 0 else -1
-    return -1
-
-
-@njit(cache=True, nogil=True)
 def _tensor_value(buf: Any, p: int, end: int) -> Any:
     """(ok, offset, width) of the value of a rank-0 DT_FLOAT/DT_DOUBLE TensorProto."""
     dtype = 0

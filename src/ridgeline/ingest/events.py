@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ridgeline.ingest.data_class import SCALARS_PLUGIN, data_class_of
-from ridgeline.proto import event_pb2, summary_pb2, types_pb2
+from ridgeline.ingest.data_class import SCALARS_PLUGIN
+from ridgeline.proto import event_pb2, summary_pb2, tensor_pb2, types_pb2
 
 _FLOAT_DTYPES = {
     types_pb2.DT_FLOAT: (np.float32, "float_val"),
@@ -44,18 +44,17 @@ class EventRecord:
     values: list[ValueRecord]
 
 
-def tensor_scalar(tensor: object) -> float | None:
+def tensor_scalar(proto: tensor_pb2.TensorProto) -> float | None:
     """The value of a one-element numeric TensorProto, or None."""
-    proto = tensor  # typed loosely: TensorProto
-    dims = [d.size for d in proto.tensor_shape.dim]  # type: ignore[attr-defined]
+    dims = [d.size for d in proto.tensor_shape.dim]
     if any(d != 1 for d in dims):
         return None
-    spec = _FLOAT_DTYPES.get(proto.dtype)  # type: ignore[attr-defined]
+    spec = _FLOAT_DTYPES.get(proto.dtype)
     if spec is None:
         return None
     dtype, field = spec
-    if proto.tensor_content:  # type: ignore[attr-defined]
-        arr = np.frombuffer(proto.tensor_content, dtype=np.dtype(dtype).newbyteorder("<"))  # type: ignore[attr-defined]
+    if proto.tensor_content:
+        arr = np.frombuffer(proto.tensor_content, dtype=np.dtype(dtype).newbyteorder("<"))
         return float(arr[0]) if arr.size == 1 else None
     values = getattr(proto, field)
     if len(values) != 1:
@@ -88,7 +87,3 @@ def parse_event(data: bytes) -> EventRecord:
         session_start=what == "session_log" and event.session_log.status == event_pb2.SessionLog.START,
         values=values,
     )
-
-
-def is_scalar_metadata(metadata: summary_pb2.SummaryMetadata | None) -> bool:
-    return metadata is not None and data_class_of(metadata) == summary_pb2.DATA_CLASS_SCALAR

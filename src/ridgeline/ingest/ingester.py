@@ -151,6 +151,7 @@ class Ingester:
                 records = prev.records if prev else 0
                 problems = list(prev.problems) if prev else []
                 file_version = prev.file_version if prev else None
+
                 try:
                     chunks = fut.result()
                 except OSError as exc:
@@ -176,25 +177,24 @@ class Ingester:
                             logger.warning("%s", message)
                         report.problems.append(message)
                     problems = (problems + chunk.problems)[-_MAX_PROBLEMS:]
-                    self.store.save_file_state(
-                        FileState(
-                            ef.path, ef.run, offset, ef.size, ef.mtime, records, file_version, tuple(problems)
-                        )
-                    )
-                    self.store.commit()
+                    self._save_state(ef, offset, records, file_version, problems)
                 if not chunks and prev is None:
-                    self.store.save_file_state(
-                        FileState(
-                            ef.path, ef.run, offset, ef.size, ef.mtime, records, file_version, tuple(problems)
-                        )
-                    )
-                    self.store.commit()
+                    self._save_state(ef, offset, records, file_version, problems)
                 report.files += 1
                 report.bytes_read += offset - (prev.offset if prev else 0)
                 done += ef.size - (prev.offset if prev else 0)
                 if progress:
                     progress(done, total)
         return report
+
+    def _save_state(
+        self, ef: EventFile, offset: int, records: int, file_version: str | None, problems: list[str]
+    ) -> None:
+        """Record how far ``ef`` was read, in the same commit as the data read from it."""
+        self.store.save_file_state(
+            FileState(ef.path, ef.run, offset, ef.size, ef.mtime, records, file_version, tuple(problems))
+        )
+        self.store.commit()
 
 
 class Watcher:

@@ -27,7 +27,8 @@ def inspect_logdirs(logdirs: list[tuple[str, str]], out: TextIO) -> int:
         states = store.file_states()
         status = diagnose(logdirs, states)
         tags = store.tags()
-        for run in store.runs():
+        runs = store.runs()
+        for run in runs:
             out.write(f"run {run!r}\n")
             for st in sorted((s for s in states.values() if s.run == run), key=lambda s: s.path):
                 out.write(f"  file {st.path} ({st.size:,} bytes, {st.records:,} records)\n")
@@ -35,9 +36,6 @@ def inspect_logdirs(logdirs: list[tuple[str, str]], out: TextIO) -> int:
                 kind = _CLASS.get(info.data_class, "?")
                 rng = f"steps {info.first_step}..{info.last_step}, " if info.count else ""
                 out.write(f"  tag {info.tag!r} [{info.plugin or '-'}, {kind}] {rng}{info.count:,} points\n")
-            store_runs = True
-        else:
-            store_runs = bool(store.runs())
         problems = list(status.problems)
         problems += [f"{p}: cannot be read (permissions)" for p in status.unreadable]
         problems += [f"{p}: no such folder" for p in status.missing]
@@ -47,7 +45,7 @@ def inspect_logdirs(logdirs: list[tuple[str, str]], out: TextIO) -> int:
             out.write("problems:\n")
             for p in problems:
                 out.write(f"  - {p}\n")
-        elif store_runs:
+        elif runs:
             out.write("no problems found\n")
         store.close()
-        return 0 if store_runs else 1
+        return 0 if runs else 1

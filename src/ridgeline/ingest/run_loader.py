@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ridgeline.ingest.data_class import SCALARS_PLUGIN, data_class_of
+from ridgeline.ingest.data_class import LEGACY_DATA_CLASS, SCALARS_PLUGIN, data_class_of
 from ridgeline.ingest.decode import DecodedChunk
 from ridgeline.proto import summary_pb2
 from ridgeline.store.base import Store
@@ -51,11 +51,7 @@ def apply_chunk(store: Store, run: str, state: RunState, chunk: DecodedChunk) ->
             blob = metadata.SerializeToString()
         elif legacy is not None:
             plugin = legacy
-            dclass = data_class_of(
-                summary_pb2.SummaryMetadata(
-                    plugin_data=summary_pb2.SummaryMetadata.PluginData(plugin_name=legacy)
-                )
-            )
+            dclass = LEGACY_DATA_CLASS.get(legacy, summary_pb2.DATA_CLASS_TENSOR)
             blob = b""
         else:
             plugin, dclass, blob = "", summary_pb2.DATA_CLASS_TENSOR, b""

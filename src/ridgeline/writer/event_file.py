@@ -29,7 +29,7 @@ import struct
 import threading
 import time
 import weakref
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 import google_crc32c
 
@@ -93,11 +93,10 @@ class EventFileWriter:
         self._flush_secs = float(flush_secs)
         self._pending: collections.deque[_Scalar | event_pb2.Event] = collections.deque()
         # (tag, double, id(metadata)) -> channel; the channel keeps the metadata object alive so
-        # its id cannot be reused. Plain float32 scalars with the default metadata, the common
-        # case, are also found by tag alone.
+        # its id cannot be reused. The last channel of each tag is also found by tag alone,
+        # which is the common case (a tag is always logged the same way).
         self._channels: dict[tuple[str, bool, int], _Channel] = {}
-        self._default_channels: dict[str, _Channel] = {}
-        self._default_metadata: summary_pb2.SummaryMetadata | None = None
+        self._channel_by_tag: dict[str, _Channel] = {}
         self._wake = threading.Event()
         self._done = threading.Condition()
         self._flush_requests = 0
@@ -105,8 +104,8 @@ class EventFileWriter:
         self.closed = False  # a plain attribute: add_scalar reads it on every call
         self._error: BaseException | None = None
         self._first_flush_due: float | None = None
-        self._write_bytes(
-            event_pb2.Event(wall_time=time.time(), file_version=FILE_VERSION).SerializeToString()
+        self._file.write(
+            frame(event_pb2.Event(wall_time=time.time(), file_version=FILE_VERSION).SerializeToString())
         )
         self._file.flush()
         self._thread = threading.Thread(target=self._run, name="ridgeline-writer", daemon=True)
@@ -128,8 +127,8 @@ class EventFileWriter:
         # The hot path of every training loop: kept to one append and two comparisons.
         if self.closed:
             raise RuntimeError("event file writer is closed")
-        channel = self._default_channels.get(tag) if not double else None
-        if channel is None or channel.metadata is not metadata:
+        channel = self._channel_by_tag.get(tag)
+        if channel is None or channel.metadata is not metadata or channel.double is not double:
             channel = self._channel(tag, double, metadata)
         pending = self._pending
         pending.append((channel, value, step, wall_time))
@@ -144,9 +143,7 @@ class EventFileWriter:
         channel = self._channels.get(key)
         if channel is None:
             channel = self._channels[key] = _Channel(tag, double, metadata)
-        if not double and (self._default_metadata is None or metadata is self._default_metadata):
-            self._default_metadata = metadata
-            self._default_channels[tag] = channel
+        self._channel_by_tag[tag] = channel
         return channel
 
     def add_event(self, event: event_pb2.Event) -> None:
@@ -267,6 +264,7 @@ class EventFileWriter:
                     )
             else:
                 data = item.SerializeToString()
+            # record.frame(), inlined: this loop runs once per logged value.
             c = crc(data)
             append(length_header(len(data)))
             append(data)
@@ -284,9 +282,6 @@ class EventFileWriter:
         channel.template = ScalarTemplate.build(channel.tag, double=channel.double, metadata=None)
         return first.encode(wall_time, step, value)
 
-    def _write_bytes(self, data: bytes) -> None:
-        self._file.write(frame(data))
-
 
 def _close_all_at_exit() -> None:
     for writer in list(_open_writers):
@@ -297,8 +292,3 @@ def _close_all_at_exit() -> None:
 
 
 atexit.register(_close_all_at_exit)
-
-
-def open_writers() -> list[Any]:
-    """Writers not yet closed (for diagnostics and tests)."""
-    return list(_open_writers)
