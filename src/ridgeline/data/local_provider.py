@@ -6,7 +6,16 @@ import threading
 from collections import OrderedDict
 
 from ridgeline.data.downsample import extreme_indices
-from ridgeline.data.provider import LogdirStatus, RunInfo, ScalarPoints, TagSummary
+from ridgeline.data.provider import (
+    LogdirStatus,
+    PluginTag,
+    RunInfo,
+    ScalarPoints,
+    StepInfo,
+    StepValue,
+    TagSummary,
+)
+from ridgeline.data.value_reader import ValueReader
 from ridgeline.ingest.diagnose import diagnose
 from ridgeline.ingest.ingester import Ingester
 from ridgeline.proto import summary_pb2
@@ -33,6 +42,7 @@ class LocalDataProvider:
         self._cache_lock = threading.Lock()
         self._versions: dict[tuple[str, str], int] = {}
         self._versions_gen = -1
+        self._values = ValueReader()
 
     def generation(self) -> int:
         return self.store.generation()
@@ -131,3 +141,39 @@ class LocalDataProvider:
             while len(self._sampled) > 4 * _CACHE_SERIES:
                 self._sampled.popitem(last=False)
         return points
+
+    # ---- non-scalar kinds: values stay in the event files --------------------------------
+
+    def list_tags(self, plugin: str) -> list[PluginTag]:
+        out = []
+        for info in self.store.tags():
+            if info.plugin != plugin or info.count == 0:
+                continue
+            meta = summary_pb2.SummaryMetadata.FromString(info.metadata) if info.metadata else None
+            out.append(
+                PluginTag(
+                    info.run,
+                    info.tag,
+                    info.plugin,
+                    info.count,
+                    info.first_step,
+                    info.last_step,
+                    info.last_wall_time,
+                    meta or summary_pb2.SummaryMetadata(),
+                )
+            )
+        return out
+
+    def list_steps(self, run: str, tag: str) -> list[StepInfo] | None:
+        refs = self.store.read_refs(run, tag)
+        if not refs:
+            return None
+        return [StepInfo(r.step, r.wall_time) for r in refs]
+
+    def read_values(self, run: str, tag: str, indices: list[int] | None = None) -> list[StepValue] | None:
+        """The values of a tag (all, or those at ``indices`` of :meth:`list_steps`)."""
+        refs = self.store.read_refs(run, tag)
+        if not refs:
+            return None
+        chosen = refs if indices is None else [refs[i] for i in indices if -len(refs) <= i < len(refs)]
+        return [StepValue(r.step, r.wall_time, self._values.read(r)) for r in chosen]

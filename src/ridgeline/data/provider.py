@@ -8,6 +8,7 @@ from typing import Protocol
 import numpy as np
 
 from ridgeline.diagnostics import LogdirStatus
+from ridgeline.proto import summary_pb2
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,37 @@ class ScalarPoints:
     total: int  # points in the full series
 
 
+@dataclass(frozen=True, slots=True)
+class PluginTag:
+    """A tag of one run that belongs to a plugin, with its first metadata."""
+
+    run: str
+    tag: str
+    plugin: str
+    count: int
+    first_step: int | None
+    last_step: int | None
+    last_wall_time: float | None
+    metadata: summary_pb2.SummaryMetadata
+
+
+@dataclass(frozen=True, slots=True)
+class StepInfo:
+    """One logged value of a non-scalar tag, without its content."""
+
+    step: int
+    wall_time: float
+
+
+@dataclass(frozen=True, slots=True)
+class StepValue:
+    """One logged value of a non-scalar tag, read from its event file."""
+
+    step: int
+    wall_time: float
+    value: summary_pb2.Summary.Value
+
+
 class DataProvider(Protocol):
     def status(self) -> LogdirStatus: ...
     def list_runs(self) -> list[RunInfo]: ...
@@ -48,6 +80,18 @@ class DataProvider(Protocol):
     def list_scalars(self) -> list[TagSummary]: ...
     def read_scalars(self, run: str, tag: str, max_points: int | None = None) -> ScalarPoints | None: ...
     def generation(self) -> int: ...
+    def list_tags(self, plugin: str) -> list[PluginTag]: ...
+    def list_steps(self, run: str, tag: str) -> list[StepInfo] | None: ...
+    def read_values(self, run: str, tag: str, indices: list[int] | None = None) -> list[StepValue] | None: ...
 
 
-__all__ = ["DataProvider", "LogdirStatus", "RunInfo", "ScalarPoints", "TagSummary"]
+__all__ = [
+    "DataProvider",
+    "LogdirStatus",
+    "PluginTag",
+    "RunInfo",
+    "ScalarPoints",
+    "StepInfo",
+    "StepValue",
+    "TagSummary",
+]

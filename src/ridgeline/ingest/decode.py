@@ -121,7 +121,10 @@ def decode(buf: np.ndarray, start: int, base_offset: int = 0) -> DecodedChunk:
     for i in np.flatnonzero(kind == kernels.KIND_OTHER).tolist():
         s = int(starts[i])
         try:
-            events.append((i, parse_event(buf[s : s + int(lengths[i])].tobytes())))
+            record = parse_event(buf[s : s + int(lengths[i])].tobytes())
+            record.offset = base_offset + s
+            record.length = int(lengths[i])
+            events.append((i, record))
         except DecodeError as exc:
             problems.append(f"skipped an unparsable event at byte {base_offset + s - 12}: {exc}")
     return DecodedChunk(

@@ -31,6 +31,7 @@ class ValueRecord:
     metadata: summary_pb2.SummaryMetadata | None
     scalar: float | None  # set when the value is a scalar (simple_value or rank-0 tensor)
     legacy_plugin: str | None  # plugin implied by a legacy field (simple_value -> scalars)
+    index: int = 0  # position in Event.summary.value
 
 
 @dataclass(slots=True)
@@ -42,6 +43,8 @@ class EventRecord:
     file_version: str | None
     session_start: bool
     values: list[ValueRecord]
+    offset: int = 0  # where the serialized Event starts in its file (set by the decoder)
+    length: int = 0
 
 
 def tensor_scalar(proto: tensor_pb2.TensorProto) -> float | None:
@@ -70,16 +73,18 @@ def parse_event(data: bytes) -> EventRecord:
     what = event.WhichOneof("what")
     values: list[ValueRecord] = []
     if what == "summary":
-        for value in event.summary.value:
+        for index, value in enumerate(event.summary.value):
             kind = value.WhichOneof("value")
             metadata = value.metadata if value.HasField("metadata") else None
             if kind == "simple_value":
-                values.append(ValueRecord(value.tag, metadata, float(value.simple_value), SCALARS_PLUGIN))
+                values.append(
+                    ValueRecord(value.tag, metadata, float(value.simple_value), SCALARS_PLUGIN, index)
+                )
             elif kind == "tensor":
-                values.append(ValueRecord(value.tag, metadata, tensor_scalar(value.tensor), None))
+                values.append(ValueRecord(value.tag, metadata, tensor_scalar(value.tensor), None, index))
             else:
                 legacy = {"image": "images", "audio": "audio", "histo": "histograms"}.get(kind or "")
-                values.append(ValueRecord(value.tag, metadata, None, legacy))
+                values.append(ValueRecord(value.tag, metadata, None, legacy, index))
     return EventRecord(
         step=event.step,
         wall_time=event.wall_time,

@@ -166,7 +166,7 @@ class Ingester:
                     # Each file starts a fresh version context (TensorBoard tracks it per file).
                     if base == 0:
                         state.file_version = _version_number(file_version) if file_version else 0.0
-                    apply_chunk(self.store, ef.run, state, chunk)
+                    apply_chunk(self.store, ef.run, state, chunk, ef.path)
                     offset = base + chunk.end
                     records += chunk.records
                     report.records += chunk.records

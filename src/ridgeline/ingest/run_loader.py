@@ -1,6 +1,8 @@
 """Stage 2 (ingest): apply one decoded chunk to the store with TensorBoard's run semantics.
 
 * Files of a run are read in name order; points keep the order they were logged in.
+* Non-scalar values (images, audio, histograms, text, ...) are recorded as references to
+  their event record (:class:`ValueRef`); their bytes stay in the file.
 * The first metadata seen for a tag in a run decides what the tag is (later values may omit it).
 * Restarts: in files whose ``file_version`` is ``brain.Event:2`` or later, a
   ``SessionLog.START`` at step T drops every point of the run with step >= T read before it
@@ -10,6 +12,7 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -17,7 +20,7 @@ import numpy as np
 from ridgeline.ingest.data_class import LEGACY_DATA_CLASS, SCALARS_PLUGIN, data_class_of
 from ridgeline.ingest.decode import DecodedChunk
 from ridgeline.proto import summary_pb2
-from ridgeline.store.base import Store
+from ridgeline.store.base import Store, ValueRef
 
 _SCALAR = summary_pb2.DATA_CLASS_SCALAR
 
@@ -38,8 +41,12 @@ def _version_number(file_version: str) -> float:
         return 0.0
 
 
-def apply_chunk(store: Store, run: str, state: RunState, chunk: DecodedChunk) -> None:
-    """Write the scalars and tags of ``chunk`` to ``store``, purging on restarts."""
+def apply_chunk(store: Store, run: str, state: RunState, chunk: DecodedChunk, path: str = "") -> None:
+    """Write the scalars, value references and tags of ``chunk`` to ``store``, purging on restarts.
+
+    Args:
+        path: the event file the chunk was read from (what value references point into).
+    """
 
     def register(tag: str, metadata: summary_pb2.SummaryMetadata | None, legacy: str | None) -> int:
         known = state.tag_classes.get(tag)
@@ -78,6 +85,7 @@ def apply_chunk(store: Store, run: str, state: RunState, chunk: DecodedChunk) ->
     ev_steps: list[int] = []
     ev_walls: list[float] = []
     ev_values: list[float] = []
+    refs: list[tuple[int, str, ValueRef]] = []  # (order key, tag, reference), in record order
     cuts: list[tuple[int, int, list[str] | None]] = []  # (order key, step, tags or None = all)
     for rec, event in chunk.events:
         if event.file_version is not None:
@@ -92,6 +100,14 @@ def apply_chunk(store: Store, run: str, state: RunState, chunk: DecodedChunk) ->
                 ev_steps.append(event.step)
                 ev_walls.append(event.wall_time)
                 ev_values.append(value.scalar)
+            elif dclass != _SCALAR:
+                refs.append(
+                    (
+                        (rec << 16) + vi,
+                        value.tag,
+                        ValueRef(event.step, event.wall_time, path, event.offset, event.length, value.index),
+                    )
+                )
 
     keep = fast_class[chunk.tag_ids] if chunk.tag_ids.size else np.zeros(0, dtype=bool)
     names = np.array(chunk.tags + sorted(set(ev_tags)), dtype=object)
@@ -118,12 +134,25 @@ def apply_chunk(store: Store, run: str, state: RunState, chunk: DecodedChunk) ->
     cuts.sort(key=lambda c: c[0])
 
     lo = 0
+    ref_lo = 0
+    ref_keys = [r[0] for r in refs]
     for key, cut_step, cut_tags in cuts:
         hi = int(np.searchsorted(order, key, side="left"))
         _append(store, run, names, tag_idx[lo:hi], steps[lo:hi], walls[lo:hi], values[lo:hi])
+        ref_hi = bisect.bisect_left(ref_keys, key)
+        _append_refs(store, run, refs[ref_lo:ref_hi])
         store.purge(run, cut_step, cut_tags)
-        lo = hi
+        lo, ref_lo = hi, ref_hi
     _append(store, run, names, tag_idx[lo:], steps[lo:], walls[lo:], values[lo:])
+    _append_refs(store, run, refs[ref_lo:])
+
+
+def _append_refs(store: Store, run: str, refs: list[tuple[int, str, ValueRef]]) -> None:
+    by_tag: dict[str, list[ValueRef]] = {}
+    for _, tag, ref in refs:
+        by_tag.setdefault(tag, []).append(ref)
+    for tag, tag_refs in by_tag.items():
+        store.append_refs(run, tag, tag_refs)
 
 
 def _out_of_order_cuts(

@@ -17,7 +17,17 @@ from ridgeline.data.provider import DataProvider
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_PLUGINS = ("scalars",)
+DEFAULT_PLUGINS = (
+    "scalars",
+    "images",
+    "audio",
+    "histograms",
+    "text",
+    "pr_curves",
+    "hparams",
+    "custom_scalars",
+    "mesh",
+)
 
 
 class Plugin(Protocol):

@@ -47,6 +47,23 @@ class ScalarSeries:
     values: np.ndarray
 
 
+@dataclass(frozen=True, slots=True)
+class ValueRef:
+    """Where one non-scalar summary value lies: the event record in its file.
+
+    Blobs (PNG, WAV, histogram and PR tensors) stay in the event files; the index keeps only
+    this reference. ``offset``/``length`` frame the serialized Event; ``index`` is the value's
+    position in ``Event.summary.value``.
+    """
+
+    step: int
+    wall_time: float
+    path: str
+    offset: int
+    length: int
+    index: int
+
+
 class Store(Protocol):
     # ---- ingest side ----
     def file_states(self) -> dict[str, FileState]: ...
@@ -55,6 +72,7 @@ class Store(Protocol):
     def append_scalars(
         self, run: str, tag: str, steps: np.ndarray, wall_times: np.ndarray, values: np.ndarray
     ) -> None: ...
+    def append_refs(self, run: str, tag: str, refs: list[ValueRef]) -> None: ...
     def purge(self, run: str, step: int, tags: list[str] | None = None) -> None: ...
     def reset_run(self, run: str) -> None: ...
     def commit(self) -> None: ...
@@ -63,4 +81,5 @@ class Store(Protocol):
     def runs(self) -> list[str]: ...
     def tags(self, data_class: int | None = None) -> list[TagInfo]: ...
     def read_scalars(self, run: str, tag: str) -> ScalarSeries | None: ...
+    def read_refs(self, run: str, tag: str) -> list[ValueRef]: ...
     def generation(self) -> int: ...

@@ -5,6 +5,9 @@ Scalar series are kept whole (no sampling), columnar: each ingest batch of a tag
 values), so reading a series is a few ``np.frombuffer`` calls, never a Python object per point.
 Chunks of a tag are merged when they pile up (live tailing adds small ones).
 
+Non-scalar values (images, audio, histograms, text, PR curves...) are not copied: ``value_refs``
+holds, per value, its step, wall time and where its event record lies in its file.
+
 ``files`` remembers how far each event file was read; a reopened logdir resumes there.
 Concurrency: WAL mode; the ingest thread writes through its own connection, readers use one
 connection per thread. ``meta.generation`` increases with every commit that changed data, so
@@ -13,8 +16,10 @@ readers can cache by it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import logging
 import os
 import sqlite3
 import threading
@@ -22,10 +27,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ridgeline.store.base import FileState, ScalarSeries, TagInfo
+from ridgeline.store.base import FileState, ScalarSeries, TagInfo, ValueRef
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _MERGE_AT = 32
+logger = logging.getLogger(__name__)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -41,6 +47,10 @@ CREATE TABLE IF NOT EXISTS scalar_chunks(
     tag_id INTEGER NOT NULL, seq INTEGER NOT NULL, n INTEGER NOT NULL,
     steps BLOB NOT NULL, wall_times BLOB NOT NULL, vals BLOB NOT NULL,
     PRIMARY KEY(tag_id, seq)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS value_refs(
+    tag_id INTEGER NOT NULL, step INTEGER NOT NULL, wall_time REAL NOT NULL, path TEXT NOT NULL,
+    offset INTEGER NOT NULL, length INTEGER NOT NULL, idx INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS value_refs_by_tag ON value_refs(tag_id);
 """
 
 
@@ -70,17 +80,28 @@ class SQLiteStore:
         self._tag_ids: dict[tuple[str, str], int] = {}
         self._dirty = False
         conn = self._conn()
+        if self._schema(conn) not in (None, SCHEMA_VERSION) and self.path != ":memory:":
+            # The index is a cache of the logdir: an older layout is rebuilt, not migrated.
+            logger.info("index %s has an older layout; rebuilding it from the logdir", self.path)
+            conn.close()
+            self._local.conn = None
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(self.path + suffix)
+            conn = self._conn()
         conn.executescript(_SCHEMA)
-        row = conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
-        if row is None:
+        if self._schema(conn) is None:
             conn.execute("INSERT INTO meta VALUES('schema', ?)", (str(SCHEMA_VERSION),))
             conn.execute("INSERT INTO meta VALUES('generation', '0')")
             conn.commit()
-        elif int(row[0]) != SCHEMA_VERSION:
-            raise RuntimeError(
-                f"index {self.path} has schema {row[0]}, this version needs {SCHEMA_VERSION}; "
-                "delete it (it is a cache) and restart"
-            )
+
+    @staticmethod
+    def _schema(conn: sqlite3.Connection) -> int | None:
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+        except sqlite3.OperationalError:  # a new file: no meta table yet
+            return None
+        return None if row is None else int(row[0])
 
     def _conn(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
@@ -175,6 +196,25 @@ class SQLiteStore:
                 self._merge_chunks(tid)
             self._dirty = True
 
+    def append_refs(self, run: str, tag: str, refs: list[ValueRef]) -> None:
+        if not refs:
+            return
+        with self._write_lock:
+            tid = self._tag_id(run, tag)
+            if tid is None:
+                raise KeyError(f"tag {tag!r} of run {run!r} is not registered")
+            conn = self._conn()
+            conn.executemany(
+                "INSERT INTO value_refs VALUES(?,?,?,?,?,?,?)",
+                [(tid, r.step, r.wall_time, r.path, r.offset, r.length, r.index) for r in refs],
+            )
+            conn.execute(
+                "UPDATE tags SET count=count+?, version=version+1, first_step=COALESCE(first_step, ?),"
+                " last_step=?, last_wall_time=? WHERE id=?",
+                (len(refs), refs[0].step, refs[-1].step, refs[-1].wall_time, tid),
+            )
+            self._dirty = True
+
     def _merge_chunks(self, tid: int) -> None:
         series = self._read_tag(tid)
         conn = self._conn()
@@ -221,6 +261,10 @@ class SQLiteStore:
             else:
                 ids = [t for t in (self._tag_id(run, tag) for tag in tags) if t is not None]
             for tid in ids:
+                gone = conn.execute("DELETE FROM value_refs WHERE tag_id=? AND step>=?", (tid, step)).rowcount
+                if gone:
+                    self._refresh_ref_tag(tid)
+                    continue
                 series = self._read_tag(tid)
                 keep = series.steps < step
                 if keep.all():
@@ -231,6 +275,19 @@ class SQLiteStore:
                 )
             self._dirty = True
 
+    def _refresh_ref_tag(self, tid: int) -> None:
+        conn = self._conn()
+        n, first, last = conn.execute(
+            "SELECT COUNT(*), MIN(step), MAX(step) FROM value_refs WHERE tag_id=?", (tid,)
+        ).fetchone()
+        row = conn.execute(
+            "SELECT wall_time FROM value_refs WHERE tag_id=? ORDER BY rowid DESC LIMIT 1", (tid,)
+        ).fetchone()
+        conn.execute(
+            "UPDATE tags SET count=?, version=version+1, first_step=?, last_step=?, last_wall_time=? WHERE id=?",
+            (n, first, last, row[0] if row else None, tid),
+        )
+
     def reset_run(self, run: str) -> None:
         """Forget everything read from a run (its files were replaced or truncated)."""
         with self._write_lock:
@@ -238,6 +295,7 @@ class SQLiteStore:
             conn.execute(
                 "DELETE FROM scalar_chunks WHERE tag_id IN (SELECT id FROM tags WHERE run=?)", (run,)
             )
+            conn.execute("DELETE FROM value_refs WHERE tag_id IN (SELECT id FROM tags WHERE run=?)", (run,))
             conn.execute("DELETE FROM tags WHERE run=?", (run,))
             conn.execute("DELETE FROM files WHERE run=?", (run,))
             self._tag_ids = {k: v for k, v in self._tag_ids.items() if k[0] != run}
@@ -293,6 +351,20 @@ class SQLiteStore:
         if row is None:
             return None
         return self._read_tag(int(row[0]))
+
+    def read_refs(self, run: str, tag: str) -> list[ValueRef]:
+        row = self._conn().execute("SELECT id FROM tags WHERE run=? AND tag=?", (run, tag)).fetchone()
+        if row is None:
+            return []
+        rows = (
+            self._conn()
+            .execute(
+                "SELECT step, wall_time, path, offset, length, idx FROM value_refs WHERE tag_id=? ORDER BY rowid",
+                (int(row[0]),),
+            )
+            .fetchall()
+        )
+        return [ValueRef(*r) for r in rows]
 
     def generation(self) -> int:
         row = self._conn().execute("SELECT value FROM meta WHERE key='generation'").fetchone()

@@ -99,3 +99,21 @@ def to_scalar(x: Any) -> ScalarInput:
 def resolve(value: ScalarInput) -> float:
     """The host value of a possibly deferred scalar."""
     return value.resolve() if isinstance(value, Deferred) else value
+
+
+def to_array(x: Any) -> np.ndarray:
+    """Copy a user-supplied array (numpy, torch, jax, tensorflow, nested lists) to host numpy.
+
+    Unlike scalars, arrays are read on the caller's thread: an image or histogram is logged
+    rarely, and the copy frees the caller to change its tensor right after the call.
+    """
+    if isinstance(x, np.ndarray):
+        return x.copy()
+    if _is_instance_of(x, "torch", ("Tensor",)):
+        t = x.detach()
+        if t.dtype.is_floating_point and t.dtype.itemsize == 2:  # bfloat16/float16: no numpy twin for bf16
+            t = t.float()
+        return np.array(t.cpu().numpy(), copy=True)
+    if hasattr(x, "numpy") and callable(x.numpy):  # tensorflow eager tensors
+        return np.array(x.numpy(), copy=True)
+    return np.array(x, copy=True)

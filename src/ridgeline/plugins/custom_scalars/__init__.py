@@ -1,0 +1,1 @@
+"""The custom scalars plugin: writer side (summary), reader side (reader), HTTP routes (plugin)."""

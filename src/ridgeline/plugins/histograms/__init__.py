@@ -1,0 +1,1 @@
+"""The histograms plugin: writer side (summary), reader side (reader), HTTP routes (plugin)."""

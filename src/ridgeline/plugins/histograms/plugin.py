@@ -1,0 +1,68 @@
+"""Histograms, serve side: tags, the buckets of every step (offset/overlay views) and the
+percentile bands of every step (the distributions view).
+
+Every step is kept in the index; ``points`` asks for an evenly spaced subset (first and last
+always included) when a tag has more steps than a chart can show.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from ridgeline.data.provider import DataProvider, StepValue
+from ridgeline.plugins import common
+from ridgeline.plugins.histograms.metadata import PLUGIN_NAME
+from ridgeline.plugins.histograms.reader import BASIS_POINTS, percentiles, read_buckets
+
+Run = Annotated[str, Query(description="run name")]
+Tag = Annotated[str, Query(description="tag name")]
+Points = Annotated[int | None, Query(ge=1, le=100_000, description="at most this many steps (evenly spaced)")]
+
+
+def _values(provider: DataProvider, run: str, tag: str, points: int | None) -> list[StepValue]:
+    found = provider.list_steps(run, tag)
+    if found is None:
+        raise common.not_found(provider, PLUGIN_NAME, run, tag)
+    return provider.read_values(run, tag, common.sample_indices(len(found), points)) or []
+
+
+class HistogramsPlugin:
+    name = PLUGIN_NAME
+
+    def router(self, provider: DataProvider) -> APIRouter:
+        r = APIRouter(tags=[PLUGIN_NAME])
+
+        @r.get("/tags")
+        def tags() -> dict[str, Any]:
+            """Histogram tags per run."""
+            return common.tags_by_run(provider, PLUGIN_NAME)
+
+        @r.get("/histograms")
+        def histograms(run: Run, tag: Tag, points: Points = 500) -> dict[str, Any]:
+            """Per step: ``[[left, right, count], ...]``."""
+            values = _values(provider, run, tag, points)
+            return {
+                "step": [v.step for v in values],
+                "wall_time": [v.wall_time for v in values],
+                "buckets": [read_buckets(v.value).tolist() for v in values],
+            }
+
+        @r.get("/distributions")
+        def distributions(run: Run, tag: Tag, points: Points = 1000) -> dict[str, Any]:
+            """Per step: the values at ``basis_points`` (min ... median ... max)."""
+            values = _values(provider, run, tag, points)
+            rows = [(v, percentiles(read_buckets(v.value))) for v in values]
+            rows = [(v, p) for v, p in rows if p is not None]
+            return {
+                "basis_points": list(BASIS_POINTS),
+                "step": [v.step for v, _ in rows],
+                "wall_time": [v.wall_time for v, _ in rows],
+                "percentiles": [p for _, p in rows],
+            }
+
+        return r
+
+
+PLUGIN = HistogramsPlugin()

@@ -1,0 +1,113 @@
+"""Histograms, write side: values in, Summary proto out (no I/O).
+
+Stored TensorBoard's modern way: a float64 tensor ``[k, 3]`` of (left edge, right edge, count)
+with ``histograms`` plugin metadata. ``bins="tensorflow"`` (PyTorch's default) uses TensorFlow's
+exponential bucket limits (±1e-12·1.1^n up to 1e20, and 0) and keeps the non-empty range, the
+outer edges being the data's min and max, as TensorBoard shows legacy histograms. Any numpy
+``bins`` (count, rule name or edges) also works; ``tf.summary.histogram``'s default is 30
+equal-width buckets.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from ridgeline.plugins.histograms.metadata import create_summary_metadata
+from ridgeline.proto import summary_pb2
+from ridgeline.tensor_util import make_tensor
+
+DEFAULT_BUCKET_COUNT = 30
+
+
+@lru_cache(maxsize=1)
+def tensorflow_bucket_limits() -> np.ndarray:
+    """TensorFlow's default histogram bucket limits (also PyTorch's ``bins="tensorflow"``)."""
+    positive = []
+    v = 1e-12
+    while v < 1e20:
+        positive.append(v)
+        v *= 1.1
+    pos = np.array(positive)
+    return np.concatenate([[-np.finfo(np.float64).max], -pos[::-1], [0.0], pos, [np.finfo(np.float64).max]])
+
+
+def buckets_from_limits(counts: np.ndarray, limits: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """``[k, 3]`` buckets from counts whose right edges are ``limits``: empty ends dropped, the
+    outer edges replaced by the data's ``lo``/``hi`` (what TensorBoard does with legacy data)."""
+    nonzero = np.flatnonzero(counts > 0)
+    if nonzero.size == 0:
+        return np.zeros((0, 3), dtype=np.float64)
+    start, end = int(nonzero[0]), int(nonzero[-1])
+    inner = np.asarray(limits[start:end], dtype=np.float64)
+    lefts = np.concatenate([[lo], inner])
+    rights = np.concatenate([inner, [hi]])
+    return np.stack([lefts, rights, np.asarray(counts[start : end + 1], dtype=np.float64)], axis=1)
+
+
+def compute_buckets(values: Any, bins: Any = "tensorflow", max_bins: int | None = None) -> np.ndarray:
+    """``[k, 3]`` buckets of the finite entries of ``values``."""
+    data = np.asarray(values, dtype=np.float64).reshape(-1)
+    data = data[np.isfinite(data)]
+    if isinstance(bins, str) and bins == "tensorflow":
+        if data.size == 0:
+            return np.zeros((0, 3), dtype=np.float64)
+        edges = tensorflow_bucket_limits()
+        counts = np.bincount(np.searchsorted(edges, data, side="left"), minlength=edges.size + 1)[
+            : edges.size
+        ]
+        buckets = buckets_from_limits(counts, edges, float(data.min()), float(data.max()))
+    else:
+        if data.size == 0:
+            n = bins if isinstance(bins, int) else DEFAULT_BUCKET_COUNT
+            return np.zeros((max(0, n), 3), dtype=np.float64)
+        lo, hi = float(data.min()), float(data.max())
+        if lo == hi and not isinstance(bins, (list, tuple, np.ndarray)):
+            lo, hi = lo - 0.5, hi + 0.5  # one value: buckets around it instead of width zero
+        counts, edges = np.histogram(data, bins=bins, range=None if np.ndim(bins) else (lo, hi))
+        buckets = np.stack([edges[:-1], edges[1:], counts.astype(np.float64)], axis=1)
+    if max_bins is not None and buckets.shape[0] > max_bins:
+        buckets = _merge(buckets, max_bins)
+    return buckets
+
+
+def _merge(buckets: np.ndarray, max_bins: int) -> np.ndarray:
+    """Merge neighbouring buckets so at most ``max_bins`` remain (counts are summed)."""
+    groups = np.array_split(np.arange(buckets.shape[0]), max_bins)
+    return np.array([[buckets[g[0], 0], buckets[g[-1], 1], buckets[g, 2].sum()] for g in groups if g.size])
+
+
+def histogram_pb_from_buckets(tag: str, buckets: np.ndarray, *, description: str = "") -> summary_pb2.Summary:
+    tensor = make_tensor(np.asarray(buckets, dtype=np.float64).reshape(-1, 3))
+    value = summary_pb2.Summary.Value(
+        tag=tag, metadata=create_summary_metadata("", description), tensor=tensor
+    )
+    return summary_pb2.Summary(value=[value])
+
+
+def histogram_pb(
+    tag: str, values: Any, *, bins: Any = "tensorflow", max_bins: int | None = None, description: str = ""
+) -> summary_pb2.Summary:
+    """A Summary holding the histogram of ``values``."""
+    return histogram_pb_from_buckets(tag, compute_buckets(values, bins, max_bins), description=description)
+
+
+def histogram_raw_pb(
+    tag: str,
+    min: float,  # noqa: A002 - PyTorch's argument names
+    max: float,  # noqa: A002
+    bucket_limits: Any,
+    bucket_counts: Any,
+    *,
+    description: str = "",
+) -> summary_pb2.Summary:
+    """A Summary from precomputed buckets (``bucket_limits[i]`` is bucket i's right edge)."""
+    limits = np.asarray(bucket_limits, dtype=np.float64).reshape(-1)
+    counts = np.asarray(bucket_counts, dtype=np.float64).reshape(-1)
+    if limits.size != counts.size:
+        raise ValueError(f"bucket_limits ({limits.size}) and bucket_counts ({counts.size}) differ in length")
+    return histogram_pb_from_buckets(
+        tag, buckets_from_limits(counts, limits, float(min), float(max)), description=description
+    )

@@ -1,0 +1,192 @@
+"""HParams, read side: the experiment, sessions and their metric values, from tag metadata.
+
+Works for logs from TensorFlow's hparams API (experiment at the top of the logdir, one session
+per run, metrics as scalar tags in the session's run or its sub-runs) and from
+``add_hparams`` (PyTorch, tensorboardX, Ridgeline: experiment, session and metrics in one run).
+Without an experiment summary, hparams come from the sessions and every scalar tag of a session
+(and of its sub-runs, the sub-run path being the metric's group) is a metric, as TensorBoard
+infers them. A metric's value is its last logged value.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from google.protobuf import json_format, struct_pb2
+
+from ridgeline.data.provider import DataProvider, PluginTag
+from ridgeline.plugins.hparams import plugin_data_pb2 as pd
+from ridgeline.plugins.hparams.metadata import (
+    EXPERIMENT_TAG,
+    PLUGIN_NAME,
+    SESSION_END_INFO_TAG,
+    SESSION_START_INFO_TAG,
+    parse_plugin_data,
+)
+
+STATUS_NAMES = {
+    pd.STATUS_UNKNOWN: "unknown",
+    pd.STATUS_SUCCESS: "success",
+    pd.STATUS_FAILURE: "failure",
+    pd.STATUS_RUNNING: "running",
+}
+TYPE_NAMES = {
+    pd.DATA_TYPE_UNSET: "",
+    pd.DATA_TYPE_STRING: "string",
+    pd.DATA_TYPE_BOOL: "bool",
+    pd.DATA_TYPE_FLOAT64: "float",
+}
+
+
+def _py(value: struct_pb2.Value) -> Any:
+    kind = value.WhichOneof("kind")
+    if kind == "number_value":
+        return value.number_value
+    if kind == "string_value":
+        return value.string_value
+    if kind == "bool_value":
+        return value.bool_value
+    return json_format.MessageToDict(value)
+
+
+@dataclass
+class Session:
+    run: str
+    group: str
+    hparams: dict[str, Any]
+    start_time: float | None
+    status: str = "unknown"
+    end_time: float | None = None
+    metrics: dict[str, float | None] = field(default_factory=dict)
+
+
+def _metric_key(group: str, tag: str) -> str:
+    return f"{group}/{tag}" if group else tag
+
+
+def _json_number(v: float | None) -> float | str | None:
+    if v is None or math.isfinite(v):
+        return v
+    return "NaN" if math.isnan(v) else ("Infinity" if v > 0 else "-Infinity")
+
+
+def experiment(provider: DataProvider) -> dict[str, Any]:
+    """``{hparams: [...], metrics: [...], sessions: [...]}`` ready to serve."""
+    tags = provider.list_tags(PLUGIN_NAME)
+    by_tag: dict[str, list[PluginTag]] = {}
+    for t in tags:
+        by_tag.setdefault(t.tag, []).append(t)
+
+    hparam_infos: dict[str, dict[str, Any]] = {}
+    metric_infos: dict[str, dict[str, Any]] = {}
+    for t in by_tag.get(EXPERIMENT_TAG, []):
+        exp = parse_plugin_data(t.metadata).experiment
+        for info in exp.hparam_infos:
+            entry = hparam_infos.setdefault(
+                info.name,
+                {
+                    "name": info.name,
+                    "display_name": info.display_name or info.name,
+                    "description": info.description,
+                    "type": TYPE_NAMES.get(info.type, ""),
+                    "domain": None,
+                },
+            )
+            which = info.WhichOneof("domain")
+            if which == "domain_discrete":
+                values = [_py(v) for v in info.domain_discrete.values]
+                old = entry["domain"]["values"] if entry["domain"] and "values" in entry["domain"] else []
+                entry["domain"] = {"values": old + [v for v in values if v not in old]}
+            elif which == "domain_interval":
+                entry["domain"] = {
+                    "min": info.domain_interval.min_value,
+                    "max": info.domain_interval.max_value,
+                }
+        for m in exp.metric_infos:
+            key = _metric_key(m.name.group, m.name.tag)
+            metric_infos.setdefault(
+                key,
+                {
+                    "key": key,
+                    "group": m.name.group,
+                    "tag": m.name.tag,
+                    "display_name": m.display_name or m.name.tag,
+                    "description": m.description,
+                },
+            )
+
+    sessions: dict[str, Session] = {}
+    for t in by_tag.get(SESSION_START_INFO_TAG, []):
+        start = parse_plugin_data(t.metadata).session_start_info
+        sessions[t.run] = Session(
+            t.run,
+            start.group_name or t.run,
+            {k: _py(v) for k, v in start.hparams.items()},
+            start.start_time_secs or None,
+        )
+    for t in by_tag.get(SESSION_END_INFO_TAG, []):
+        if t.run in sessions:
+            end = parse_plugin_data(t.metadata).session_end_info
+            sessions[t.run].status = STATUS_NAMES.get(end.status, "unknown")
+            sessions[t.run].end_time = end.end_time_secs or None
+
+    for s in sessions.values():
+        for name, value in s.hparams.items():
+            if name not in hparam_infos:
+                kind = (
+                    "bool" if isinstance(value, bool) else "float" if isinstance(value, float) else "string"
+                )
+                hparam_infos[name] = {
+                    "name": name,
+                    "display_name": name,
+                    "description": "",
+                    "type": kind,
+                    "domain": None,
+                }
+
+    scalars = provider.list_scalars()
+    if not metric_infos:  # infer: every scalar tag of a session's run and its sub-runs
+        for sc in scalars:
+            for run in sessions:
+                if sc.run == run or sc.run.startswith(run + "/"):
+                    group = sc.run[len(run) + 1 :] if sc.run != run else ""
+                    key = _metric_key(group, sc.tag)
+                    metric_infos.setdefault(
+                        key,
+                        {
+                            "key": key,
+                            "group": group,
+                            "tag": sc.tag,
+                            "display_name": sc.tag,
+                            "description": "",
+                        },
+                    )
+    scalar_tags = {(sc.run, sc.tag) for sc in scalars}
+    for s in sessions.values():
+        for metric in metric_infos.values():
+            run = f"{s.run}/{metric['group']}" if metric["group"] else s.run
+            value = None
+            if (run, metric["tag"]) in scalar_tags:
+                points = provider.read_scalars(run, metric["tag"], None)
+                if points is not None and points.values.size:
+                    value = float(points.values[-1])
+            s.metrics[metric["key"]] = value
+
+    return {
+        "hparams": sorted(hparam_infos.values(), key=lambda h: h["name"]),
+        "metrics": sorted(metric_infos.values(), key=lambda m: m["key"]),
+        "sessions": [
+            {
+                "run": s.run,
+                "group": s.group,
+                "hparams": s.hparams,
+                "metrics": {k: _json_number(v) for k, v in s.metrics.items()},
+                "status": s.status,
+                "start_time": s.start_time,
+                "end_time": s.end_time,
+            }
+            for s in sorted(sessions.values(), key=lambda s: s.run)
+        ],
+    }

@@ -1,0 +1,70 @@
+"""Images, serve side: tags, steps, one step's images (sizes, count) and each image's bytes.
+
+Image bytes are read from the event file at request time (never copied into the index) and
+served with their sniffed MIME type, so the browser loads only the images on screen.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from ridgeline.data.provider import DataProvider
+from ridgeline.errors import NotFound
+from ridgeline.plugins import common
+from ridgeline.plugins.images.metadata import PLUGIN_NAME
+from ridgeline.plugins.images.reader import mime_type, read_images
+
+Run = Annotated[str, Query(description="run name")]
+Tag = Annotated[str, Query(description="tag name")]
+Index = Annotated[int, Query(description="position in /steps; negative counts from the end")]
+
+
+class ImagesPlugin:
+    name = PLUGIN_NAME
+
+    def router(self, provider: DataProvider) -> APIRouter:
+        r = APIRouter(tags=[PLUGIN_NAME])
+
+        @r.get("/tags")
+        def tags() -> dict[str, Any]:
+            """Image tags per run."""
+            return common.tags_by_run(provider, PLUGIN_NAME)
+
+        @r.get("/steps")
+        def steps(run: Run, tag: Tag) -> dict[str, Any]:
+            """Steps and wall times of every logged set of images, in order."""
+            return common.steps(provider, PLUGIN_NAME, run, tag)
+
+        @r.get("/step")
+        def step(run: Run, tag: Tag, index: Index = -1) -> dict[str, Any]:
+            """One logged set: its step, time, image size and how many images it holds."""
+            value = common.value_at(provider, PLUGIN_NAME, run, tag, index)
+            images = read_images(value.value)
+            return {
+                "step": value.step,
+                "wall_time": value.wall_time,
+                "width": images.width,
+                "height": images.height,
+                "samples": len(images.blobs),
+            }
+
+        @r.get("/image", response_class=Response)
+        def image(run: Run, tag: Tag, index: Index = -1, sample: int = 0) -> Response:
+            """The bytes of one image (PNG, JPEG, GIF or BMP), with its MIME type."""
+            value = common.value_at(provider, PLUGIN_NAME, run, tag, index)
+            blobs = read_images(value.value).blobs
+            if not 0 <= sample < len(blobs):
+                raise NotFound(f"step {value.step} of {tag!r} has {len(blobs)} images; no sample {sample}")
+            return Response(
+                blobs[sample],
+                media_type=mime_type(blobs[sample]),
+                headers={"Cache-Control": "private, max-age=60", "X-Content-Type-Options": "nosniff"},
+            )
+
+        return r
+
+
+PLUGIN = ImagesPlugin()

@@ -1,0 +1,47 @@
+"""Meshes, serve side: meshes per run (grouped from their vertex/face/color tags), steps, and
+one step's arrays for the 3-D viewer."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from ridgeline.data.provider import DataProvider
+from ridgeline.errors import NotFound
+from ridgeline.plugins import common
+from ridgeline.plugins.mesh.metadata import PLUGIN_NAME
+from ridgeline.plugins.mesh.reader import mesh_at, meshes
+
+Run = Annotated[str, Query(description="run name")]
+Name = Annotated[str, Query(description="mesh name (the tag given to add_mesh)")]
+
+
+class MeshPlugin:
+    name = PLUGIN_NAME
+
+    def router(self, provider: DataProvider) -> APIRouter:
+        r = APIRouter(tags=[PLUGIN_NAME])
+
+        @r.get("/meshes")
+        def list_meshes() -> dict[str, Any]:
+            """Meshes per run."""
+            return {"runs": meshes(provider)}
+
+        @r.get("/steps")
+        def steps(run: Run, name: Name) -> dict[str, Any]:
+            """Steps of a mesh (those of its vertex tag)."""
+            entry = meshes(provider).get(run, {}).get(name)
+            if entry is None or "vertices" not in entry["tags"]:
+                raise NotFound(f"run {run!r} has no mesh {name!r}")
+            return common.steps(provider, PLUGIN_NAME, run, entry["tags"]["vertices"])
+
+        @r.get("/mesh")
+        def mesh(run: Run, name: Name, index: int = -1) -> dict[str, Any]:
+            """One step: ``{step, wall_time, vertices, faces?, colors?, config}`` (flat arrays)."""
+            return mesh_at(provider, run, name, index)
+
+        return r
+
+
+PLUGIN = MeshPlugin()

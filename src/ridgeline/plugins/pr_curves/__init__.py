@@ -1,0 +1,1 @@
+"""The pr curves plugin: writer side (summary), reader side (reader), HTTP routes (plugin)."""

@@ -1,0 +1,57 @@
+"""Text, serve side: tags and the texts of every step (raw strings; the browser renders
+sanitized markdown)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from ridgeline.data.provider import DataProvider
+from ridgeline.plugins import common
+from ridgeline.plugins.text.metadata import PLUGIN_NAME
+from ridgeline.plugins.text.reader import read_text
+
+Run = Annotated[str, Query(description="run name")]
+Tag = Annotated[str, Query(description="tag name")]
+
+
+class TextPlugin:
+    name = PLUGIN_NAME
+
+    def router(self, provider: DataProvider) -> APIRouter:
+        r = APIRouter(tags=[PLUGIN_NAME])
+
+        @r.get("/tags")
+        def tags() -> dict[str, Any]:
+            """Text tags per run."""
+            return common.tags_by_run(provider, PLUGIN_NAME)
+
+        @r.get("/texts")
+        def texts(
+            run: Run, tag: Tag, points: Annotated[int | None, Query(ge=1, le=10_000)] = 100
+        ) -> dict[str, Any]:
+            """The newest ``points`` steps: ``[{step, wall_time, shape, strings, warning}]``."""
+            found = provider.list_steps(run, tag)
+            if found is None:
+                raise common.not_found(provider, PLUGIN_NAME, run, tag)
+            start = max(0, len(found) - (points or len(found)))
+            values = provider.read_values(run, tag, list(range(start, len(found)))) or []
+            out = []
+            for v in values:
+                t = read_text(v.value)
+                out.append(
+                    {
+                        "step": v.step,
+                        "wall_time": v.wall_time,
+                        "shape": t.shape,
+                        "strings": t.strings,
+                        "warning": t.warning,
+                    }
+                )
+            return {"total": len(found), "texts": out}
+
+        return r
+
+
+PLUGIN = TextPlugin()
