@@ -21,3 +21,30 @@ def tensorboard_scalars(run_dir: str | Path) -> dict[str, list[tuple[int, float,
             for e in acc.Tensors(tag)
         ]
     return out
+
+
+def tensorboard_tensors(run_dir: str | Path, plugin: str) -> dict[str, list[tuple[int, float, object]]]:
+    """tag -> [(step, wall_time, ndarray)] for every tag of ``plugin`` in one run directory.
+
+    TensorBoard's accumulator migrates legacy values (``Summary.Image``, ``Summary.Audio``,
+    ``HistogramProto``) to the modern tensor form first, so this is what its dashboards show.
+    """
+    acc = pea.EventAccumulator(str(run_dir), size_guidance={"tensors": 0}, purge_orphaned_data=True)
+    acc.Reload()
+    out = {}
+    for tag in acc.Tags()["tensors"]:
+        if acc.SummaryMetadata(tag).plugin_data.plugin_name != plugin:
+            continue
+        out[tag] = [(e.step, e.wall_time, tensor_util.make_ndarray(e.tensor_proto)) for e in acc.Tensors(tag)]
+    return out
+
+
+def tensorboard_metadata(run_dir: str | Path, plugin: str) -> dict[str, bytes]:
+    """tag -> plugin content bytes for every tag of ``plugin`` in one run directory."""
+    acc = pea.EventAccumulator(str(run_dir), size_guidance={"tensors": 0})
+    acc.Reload()
+    return {
+        tag: acc.SummaryMetadata(tag).plugin_data.content
+        for tag in acc.Tags()["tensors"]
+        if acc.SummaryMetadata(tag).plugin_data.plugin_name == plugin
+    }

@@ -3,6 +3,11 @@
 Runs: a baseline and a small hyperparameter sweep (learning rate x width), each with noisy
 ``train/``/``val/`` loss and accuracy, a warm-up + cosine learning-rate schedule, and one run
 whose loss spikes once (so the spike-preserving downsampling has something to keep).
+
+Every "epoch" each run also logs what the other dashboards show: weight histograms per layer,
+sample images (input | output | ground truth, under ``train/`` and ``val/``), a PR curve and
+notes; the sweep runs log their hparams; the baseline adds an audio clip, a point cloud and a
+custom scalars layout.
 """
 
 from __future__ import annotations
@@ -13,6 +18,80 @@ import os
 import numpy as np
 
 from ridgeline.writer import SummaryWriter
+
+_SIZE = 32
+_yy, _xx = np.mgrid[0:_SIZE, 0:_SIZE] / (_SIZE - 1)
+
+
+def _sample_images(rng: np.random.Generator, quality: float) -> np.ndarray:
+    """[3, 3, H, W]: input (noisy), output (improving with ``quality``), ground truth."""
+    cx, cy = rng.uniform(0.3, 0.7, 2)
+    truth = np.stack(
+        [
+            ((_xx - cx) ** 2 + (_yy - cy) ** 2 < 0.06).astype(float),
+            _xx,
+            1 - _yy,
+        ]
+    )
+    noisy = np.clip(truth + rng.normal(0, 0.35, truth.shape), 0, 1)
+    output = np.clip(quality * truth + (1 - quality) * noisy + rng.normal(0, 0.05, truth.shape), 0, 1)
+    return np.stack([noisy, output, truth]).astype(np.float32)
+
+
+def _epoch(
+    w: SummaryWriter,
+    rng: np.random.Generator,
+    step: int,
+    epoch: int,
+    progress: float,
+    wall: float,
+    width: int,
+) -> None:
+    for layer, fan_in in (("layer1", 784), ("layer2", width)):
+        spread = (1 + 1.5 * progress) / math.sqrt(fan_in) * 10
+        w.add_histogram(f"{layer}/weight", rng.normal(0.2 * progress, spread, 4000), step, walltime=wall)
+        w.add_histogram(
+            f"{layer}/bias", rng.normal(0.05 * progress, 0.02 + 0.1 * progress, width), step, walltime=wall
+        )
+    for split in ("train", "val"):
+        w.add_images(f"{split}/samples", _sample_images(rng, progress), step, walltime=wall)
+    labels = rng.integers(0, 2, 500)
+    predictions = np.clip(labels * (0.2 + 0.6 * progress) + rng.random(500) * (1 - 0.4 * progress), 0, 1)
+    w.add_pr_curve("val/pr_curve", labels, predictions, step, walltime=wall)
+    w.add_text(
+        "notes",
+        f"**Epoch {epoch}** at step {step}\n\n| metric | value |\n|---|---|\n| progress | {progress:.0%} |\n"
+        f"| width | {width} |",
+        step,
+        walltime=wall,
+    )
+
+
+def _baseline_extras(w: SummaryWriter, steps: int) -> None:
+    w.add_custom_scalars(
+        {
+            "Losses": {"train vs val": ["Multiline", ["train/loss", "val/loss"]]},
+            "Accuracy": {
+                "val accuracy with 95% band": [
+                    "Margin",
+                    ["val/accuracy", "val/accuracy_low", "val/accuracy_high"],
+                ]
+            },
+        }
+    )
+    t = np.linspace(0, 1, 8000, endpoint=False)
+    for i, step in enumerate((0, steps - 1)):
+        noise = np.random.default_rng(i).normal(0, 0.3 - 0.25 * i, t.size)
+        w.add_audio("samples/tone", 0.4 * np.sin(2 * np.pi * 330 * t) + noise * 0.3, step, sample_rate=8000)
+        u, v = np.meshgrid(np.linspace(0, 2 * np.pi, 48), np.linspace(0, 2 * np.pi, 24))
+        r = 1 + 0.1 * i
+        verts = np.stack(
+            [(r + 0.4 * np.cos(v)) * np.cos(u), (r + 0.4 * np.cos(v)) * np.sin(u), 0.4 * np.sin(v)], -1
+        )
+        colors = np.stack([(np.cos(u) + 1) * 127, (np.sin(v) + 1) * 127, np.full_like(u, 200)], -1)
+        w.add_mesh(
+            "model/point_cloud", verts.reshape(1, -1, 3), colors=colors.reshape(1, -1, 3), global_step=step
+        )
 
 
 def _run(logdir: str, name: str, lr: float, width: int, steps: int, seed: int, spike: bool) -> None:
@@ -35,12 +114,29 @@ def _run(logdir: str, name: str, lr: float, width: int, steps: int, seed: int, s
             w.add_scalar("train/learning_rate", sched, step, walltime=wall)
             if step % 50 == 0:
                 vloss = loss + 0.05 + 0.1 * progress + rng.normal(0, 0.02)
+                vacc = max(0.0, acc - 0.03 - 0.05 * progress)
                 w.add_scalar("val/loss", vloss, step, walltime=wall)
-                w.add_scalar("val/accuracy", max(0.0, acc - 0.03 - 0.05 * progress), step, walltime=wall)
+                w.add_scalar("val/accuracy", vacc, step, walltime=wall)
+                w.add_scalar("val/accuracy_low", vacc - 0.02 - 0.03 * (1 - progress), step, walltime=wall)
+                w.add_scalar(
+                    "val/accuracy_high", min(1.0, vacc + 0.02 + 0.03 * (1 - progress)), step, walltime=wall
+                )
+            if step % (steps // 5) == 0 or step == steps - 1:
+                _epoch(w, rng, step, step // (steps // 5), progress, wall, width)
             if step % 10 == 0:
                 w.add_scalar(
                     "system/throughput_samples_per_s", 950 + rng.normal(0, 25) - width, step, walltime=wall
                 )
+        if spike:
+            _baseline_extras(w, steps)
+        else:  # a sweep member: its hparams and final metrics, in the run itself
+            w.add_hparams(
+                {"learning_rate": lr, "width": width, "optimizer": "adam" if width > 64 else "sgd"},
+                {"hparam/val_loss": vloss, "hparam/val_accuracy": vacc},
+                {"optimizer": ["adam", "sgd"]},
+                run_name=".",
+                global_step=steps - 1,
+            )
 
 
 def write_demo(logdir: str, steps: int = 2000) -> str:

@@ -15,7 +15,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from ridgeline.plugins.audio.summary import audio_pb
+from ridgeline.plugins.histograms.summary import DEFAULT_BUCKET_COUNT, histogram_pb
+from ridgeline.plugins.images.summary import image_pb, to_nhwc
+from ridgeline.plugins.text.summary import text_pb
 from ridgeline.writer import default as _default
+from ridgeline.writer.values import to_array
 
 
 def set_step(step: int | None) -> None:
@@ -55,4 +60,76 @@ def scalar(name: str, data: Any, step: int | None = None, description: str | Non
         return False
     writer, s = target
     writer._write_scalar_summary(name, data, s, description)
+    return True
+
+
+def image(
+    name: str, data: Any, step: int | None = None, max_outputs: int = 3, description: str | None = None
+) -> bool:
+    """Write images to the default writer.
+
+    Args:
+        data: [k, h, w, c] with c in {1, 3, 4}; floats in [0, 1] or uint8.
+        max_outputs: how many of the k images to keep.
+    """
+    target = _target(step)
+    if target is None:
+        return False
+    writer, s = target
+    arr = to_nhwc(to_array(data), "NHWC")
+    writer._queue(
+        lambda: image_pb(name, arr, max_outputs=max_outputs, description=description or ""), s, None
+    )
+    return True
+
+
+def audio(
+    name: str,
+    data: Any,
+    sample_rate: int,
+    step: int | None = None,
+    max_outputs: int = 3,
+    encoding: str | None = None,
+    description: str | None = None,
+) -> bool:
+    """Write audio clips ([k, t, c] floats in [-1, 1]) to the default writer, as WAV."""
+    if encoding not in (None, "wav"):
+        raise ValueError(f"only 'wav' encoding is supported, got {encoding!r}")
+    target = _target(step)
+    if target is None:
+        return False
+    writer, s = target
+    arr = to_array(data)
+    writer._queue(
+        lambda: audio_pb(name, arr, int(sample_rate), max_outputs=max_outputs, description=description or ""),
+        s,
+        None,
+    )
+    return True
+
+
+def histogram(
+    name: str, data: Any, step: int | None = None, buckets: int | None = None, description: str | None = None
+) -> bool:
+    """Write a histogram of ``data`` with ``buckets`` equal-width buckets (default 30)."""
+    target = _target(step)
+    if target is None:
+        return False
+    writer, s = target
+    arr = to_array(data)
+    count = DEFAULT_BUCKET_COUNT if buckets is None else int(buckets)
+    writer._queue(lambda: histogram_pb(name, arr, bins=count, description=description or ""), s, None)
+    return True
+
+
+def text(name: str, data: Any, step: int | None = None, description: str | None = None) -> bool:
+    """Write markdown text (a string, or an array of strings shown as a table)."""
+    target = _target(step)
+    if target is None:
+        return False
+    writer, s = target
+    summary = text_pb(
+        name, data if isinstance(data, (str, bytes)) else to_array(data), description=description or ""
+    )
+    writer._queue(lambda: summary, s, None)
     return True

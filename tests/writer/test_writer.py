@@ -189,3 +189,13 @@ def test_scalar_pb_is_the_modern_form() -> None:
     assert value.metadata.plugin_data.plugin_name == "scalars"
     assert value.metadata.data_class == summary_pb2.DATA_CLASS_SCALAR
     assert value.metadata.summary_description == "d"
+
+
+def test_new_files_sort_after_older_ones_in_the_same_run(tmp_path: Path) -> None:
+    # Within one second the counter decides the order, and ".10" sorts before ".9".
+    made = []
+    for _ in range(12):
+        w = SummaryWriter(tmp_path)
+        made.append(os.path.basename(w._get_file_writer().path))
+        w.close()
+    assert sorted(made) == made

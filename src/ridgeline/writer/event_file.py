@@ -1,7 +1,9 @@
 """Stage 1 (writer): one event file, fed by a queue and written by a background thread.
 
-The caller's side (:meth:`EventFileWriter.add_scalar`, :meth:`add_event`) only appends to a
-deque: no serialization, no disk, no device synchronisation. The ``ridgeline-writer`` thread
+The caller's side (:meth:`EventFileWriter.add_scalar`, :meth:`add_event`,
+:meth:`add_summary`) only appends to a deque: no serialization, no disk, no device
+synchronisation. Summaries that are costly to build (PNG, GIF and WAV encoding, histograms)
+are queued as a function the writer thread calls. The ``ridgeline-writer`` thread
 resolves deferred device values, serializes, frames and writes records, and flushes the file
 
 * about one second after the first event (so a new run shows up at once),
@@ -29,6 +31,7 @@ import struct
 import threading
 import time
 import weakref
+from collections.abc import Callable
 from typing import BinaryIO
 
 import google_crc32c
@@ -52,9 +55,50 @@ _file_counter = itertools.count()
 _open_writers: weakref.WeakSet[EventFileWriter] = weakref.WeakSet()
 
 
-def event_file_name(suffix: str = "") -> str:
+class _LazySummary:
+    """A summary built on the writer thread (encoding images or audio off the caller's thread)."""
+
+    __slots__ = ("build", "step", "wall_time")
+
+    def __init__(self, build: Callable[[], summary_pb2.Summary], step: int, wall_time: float) -> None:
+        self.build = build
+        self.step = step
+        self.wall_time = wall_time
+
+    def serialize(self) -> bytes | None:
+        try:
+            summary = self.build()
+        except Exception:  # a bad value loses only itself, never the queue behind it
+            logger.exception("ridgeline: could not build a summary at step %d; it was not written", self.step)
+            return None
+        return event_pb2.Event(wall_time=self.wall_time, step=self.step, summary=summary).SerializeToString()
+
+
+def event_file_name(suffix: str = "", secs: int | None = None) -> str:
     """A new event file name in TensorBoard's convention."""
-    return f"events.out.tfevents.{int(time.time()):010d}.{socket.gethostname()}.{os.getpid()}.{next(_file_counter)}{suffix}"
+    when = int(time.time()) if secs is None else secs
+    return (
+        f"events.out.tfevents.{when:010d}.{socket.gethostname()}.{os.getpid()}.{next(_file_counter)}{suffix}"
+    )
+
+
+def new_event_file_name(logdir: str, suffix: str = "") -> str:
+    """A name that sorts after every event file already in ``logdir``.
+
+    Readers (TensorBoard's too) read a run's files in name order, and a restart's
+    ``purge_step`` only works if its file comes last. Within one second the counter decides,
+    and ``.10`` sorts before ``.9``: then the time field is moved past the newest file's.
+    """
+    name = event_file_name(suffix)
+    existing = [f for f in os.listdir(logdir) if ".tfevents." in f]
+    newest = max(existing, default="")
+    if name > newest:
+        return name
+    try:
+        secs = int(newest.split(".tfevents.", 1)[1].split(".", 1)[0])
+    except (IndexError, ValueError):
+        secs = int(time.time())
+    return event_file_name(suffix, secs + 1)
 
 
 class _Channel:
@@ -87,11 +131,11 @@ class EventFileWriter:
         self, logdir: str, max_queue: int = 10, flush_secs: float = 120, filename_suffix: str = ""
     ) -> None:
         os.makedirs(logdir, exist_ok=True)
-        self.path = os.path.join(logdir, event_file_name(filename_suffix))
+        self.path = os.path.join(logdir, new_event_file_name(logdir, filename_suffix))
         self._file: BinaryIO = open(self.path, "wb")  # noqa: SIM115 (closed by close())
         self._max_queue = max(1, int(max_queue))
         self._flush_secs = float(flush_secs)
-        self._pending: collections.deque[_Scalar | event_pb2.Event] = collections.deque()
+        self._pending: collections.deque[_Scalar | event_pb2.Event | _LazySummary] = collections.deque()
         # (tag, double, id(metadata)) -> channel; the channel keeps the metadata object alive so
         # its id cannot be reused. The last channel of each tag is also found by tag alone,
         # which is the common case (a tag is always logged the same way).
@@ -152,7 +196,15 @@ class EventFileWriter:
             event.wall_time = time.time()
         self._enqueue(event)
 
-    def _enqueue(self, item: _Scalar | event_pb2.Event) -> None:
+    def add_summary(self, build: Callable[[], summary_pb2.Summary], step: int, wall_time: float) -> None:
+        """Queue a summary that ``build()`` makes on the writer thread.
+
+        ``build`` must not depend on anything the caller may change afterwards (pass copies).
+        If it raises, the error is logged and only that summary is lost.
+        """
+        self._enqueue(_LazySummary(build, step, wall_time))
+
+    def _enqueue(self, item: _Scalar | event_pb2.Event | _LazySummary) -> None:
         if self.closed:
             raise RuntimeError("event file writer is closed")
         self._pending.append(item)
@@ -262,6 +314,11 @@ class EventFileWriter:
                     data = join(
                         (header(wall_time, step), template.before, template.pack_value(value), template.after)
                     )
+            elif isinstance(item, _LazySummary):
+                built = item.serialize()
+                if built is None:
+                    continue
+                data = built
             else:
                 data = item.SerializeToString()
             # record.frame(), inlined: this loop runs once per logged value.

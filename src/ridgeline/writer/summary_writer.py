@@ -1,7 +1,9 @@
 """Stage 1 (writer): ``SummaryWriter``, a drop-in for ``torch.utils.tensorboard.SummaryWriter``.
 
 Same constructor, method names, arguments and defaults; each ``add_<kind>`` only converts its
-arguments and hands them to the event file writer. Scalars are written in the modern form
+arguments and hands them to the event file writer. Scalars live here; every other kind
+(images, audio, histograms, text, PR curves, hparams, meshes, custom scalars) in
+``kind_methods.py``. Scalars are written in the modern form
 (rank-0 tensor with ``scalars`` plugin metadata), which TensorBoard reads natively.
 """
 
@@ -20,6 +22,7 @@ from ridgeline.plugins.scalars.metadata import create_summary_metadata
 from ridgeline.proto import event_pb2
 from ridgeline.writer import default as _default
 from ridgeline.writer.event_file import FILE_VERSION, EventFileWriter
+from ridgeline.writer.kind_methods import KindMethods
 from ridgeline.writer.values import to_scalar
 
 _SCALAR_METADATA = create_summary_metadata()
@@ -32,7 +35,7 @@ def default_logdir(comment: str = "") -> str:
     return os.path.join("runs", current_time + "_" + socket.gethostname() + comment)
 
 
-class SummaryWriter:
+class SummaryWriter(KindMethods):
     """Writes TensorBoard event files to ``log_dir``.
 
     Args:

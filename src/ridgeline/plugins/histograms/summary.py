@@ -2,7 +2,8 @@
 
 Stored TensorBoard's modern way: a float64 tensor ``[k, 3]`` of (left edge, right edge, count)
 with ``histograms`` plugin metadata. ``bins="tensorflow"`` (PyTorch's default) uses TensorFlow's
-exponential bucket limits (±1e-12·1.1^n up to 1e20, and 0) and keeps the non-empty range, the
+exponential bucket limits (±1e-12·1.1^n up to 1e20, and 0; a value v counts in the bucket
+[limit_{i-1}, limit_i), as TensorFlow and PyTorch count it) and keeps the non-empty range, the
 outer edges being the data's min and max, as TensorBoard shows legacy histograms. Any numpy
 ``bins`` (count, rule name or edges) also works; ``tf.summary.histogram``'s default is 30
 equal-width buckets.
@@ -55,7 +56,7 @@ def compute_buckets(values: Any, bins: Any = "tensorflow", max_bins: int | None 
         if data.size == 0:
             return np.zeros((0, 3), dtype=np.float64)
         edges = tensorflow_bucket_limits()
-        counts = np.bincount(np.searchsorted(edges, data, side="left"), minlength=edges.size + 1)[
+        counts = np.bincount(np.searchsorted(edges, data, side="right"), minlength=edges.size + 1)[
             : edges.size
         ]
         buckets = buckets_from_limits(counts, edges, float(data.min()), float(data.max()))

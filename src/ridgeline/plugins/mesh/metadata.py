@@ -15,7 +15,11 @@ from ridgeline.proto import summary_pb2
 PLUGIN_NAME = "mesh"
 PROTO_VERSION = 0
 MeshPluginData = plugin_data_pb2.MeshPluginData
-CONTENT_NAMES: dict[int, str] = {MeshPluginData.VERTEX: "VERTEX", MeshPluginData.FACE: "FACE", MeshPluginData.COLOR: "COLOR"}
+CONTENT_NAMES: dict[int, str] = {
+    MeshPluginData.VERTEX: "VERTEX",
+    MeshPluginData.FACE: "FACE",
+    MeshPluginData.COLOR: "COLOR",
+}
 
 
 def components_bitmask(content_types: list[int]) -> int:

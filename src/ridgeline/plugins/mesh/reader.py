@@ -12,7 +12,11 @@ from ridgeline.errors import NotFound
 from ridgeline.plugins.mesh.metadata import PLUGIN_NAME, MeshPluginData, parse_plugin_data
 from ridgeline.tensor_util import to_numpy
 
-_KEYS: dict[int, str] = {MeshPluginData.VERTEX: "vertices", MeshPluginData.FACE: "faces", MeshPluginData.COLOR: "colors"}
+_KEYS: dict[int, str] = {
+    MeshPluginData.VERTEX: "vertices",
+    MeshPluginData.FACE: "faces",
+    MeshPluginData.COLOR: "colors",
+}
 
 
 def meshes(provider: DataProvider) -> dict[str, dict[str, dict[str, Any]]]:
