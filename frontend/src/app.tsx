@@ -1,24 +1,51 @@
-// The shell: header with dashboards and settings, run selector, empty/loading states, live reload.
+// The shell: a navigation bar listing only the dashboards that have data, the run selector,
+// each dashboard's settings, empty/loading states and live reload. The active dashboard,
+// selected runs and settings live in the URL, so a link opens the same view.
 import { useCallback, useEffect, useState } from "preact/hooks";
-import { api, type RunInfo, type Status } from "./api/client";
+import { api, kinds, type RunInfo, type Status, type TagsByRun } from "./api/client";
 import { runColor } from "./core/colors";
 import { readState, safeRegex, type ViewState, writeState } from "./core/urlState";
+import { AudioDashboard } from "./plugins/audio/AudioDashboard";
+import { CustomScalarsDashboard } from "./plugins/custom_scalars/CustomScalarsDashboard";
+import { DistributionsDashboard } from "./plugins/histograms/DistributionsDashboard";
+import { HistogramsDashboard } from "./plugins/histograms/HistogramsDashboard";
+import { HParamsDashboard } from "./plugins/hparams/HParamsDashboard";
+import { ImagesDashboard } from "./plugins/images/ImagesDashboard";
+import { MeshDashboard } from "./plugins/mesh/MeshDashboard";
+import { PrCurvesDashboard } from "./plugins/pr_curves/PrCurvesDashboard";
 import { ScalarsDashboard } from "./plugins/scalars/ScalarsDashboard";
+import { TextDashboard } from "./plugins/text/TextDashboard";
 
 const POLL_MS = 3000;
+
+// Dashboards in nav order; `plugin` is the data they need (several may share one).
+const DASHBOARDS = [
+  { id: "scalars", label: "Scalars", plugin: "scalars" },
+  { id: "custom_scalars", label: "Custom scalars", plugin: "custom_scalars" },
+  { id: "images", label: "Images", plugin: "images" },
+  { id: "audio", label: "Audio", plugin: "audio" },
+  { id: "histograms", label: "Histograms", plugin: "histograms" },
+  { id: "distributions", label: "Distributions", plugin: "histograms" },
+  { id: "text", label: "Text", plugin: "text" },
+  { id: "pr_curves", label: "PR curves", plugin: "pr_curves" },
+  { id: "hparams", label: "HParams", plugin: "hparams" },
+  { id: "mesh", label: "Mesh", plugin: "mesh" },
+] as const;
+// Plugins whose runs come from their own tag list (the others show the scalar runs).
+const TAGGED = new Set(["images", "audio", "histograms", "text", "pr_curves"]);
 
 function EmptyState({ status }: { status: Status | null }) {
   if (!status) return <div class="empty">Loading…</div>;
   if (status.indexing) return <div class="empty">Indexing the logdir… {(status.progress * 100).toFixed(0)}%</div>;
   return (
     <div class="empty diagnose">
-      <h2>No scalar data found</h2>
+      <h2>No data found</h2>
       <p>Scanned: {status.logdirs.map((d) => <code key={d}>{d}</code>)}</p>
       <ul>
         {status.missing.map((m) => <li key={m}>The folder <code>{m}</code> does not exist.</li>)}
         {status.suggestion && <li>{status.suggestion}</li>}
         {!status.missing.length && status.event_files === 0 && <li>No event files (names containing <code>tfevents</code>) were found in it or its subfolders.</li>}
-        {status.event_files > 0 && <li>{status.event_files} event file(s) found, but none holds scalar summaries yet.</li>}
+        {status.event_files > 0 && <li>{status.event_files} event file(s) found, but none holds summaries yet.</li>}
         {status.unreadable.map((u) => <li key={u}>Cannot read <code>{u}</code> (permissions).</li>)}
         {status.problems.map((p) => <li key={p}>{p}</li>)}
       </ul>
@@ -27,10 +54,68 @@ function EmptyState({ status }: { status: Status | null }) {
   );
 }
 
+function Slider(props: { label: string; value: number; min: number; max: number; step: number; onInput: (v: number) => void; cls: string }) {
+  return (
+    <label class="row">{props.label}
+      <input type="range" class={props.cls} min={props.min} max={props.max} step={props.step} value={props.value}
+        onInput={(e) => props.onInput(Number((e.target as HTMLInputElement).value))} />
+      <span class="num">{props.value.toFixed(2)}</span>
+    </label>
+  );
+}
+
+function Settings({ dash, view, setView }: { dash: string; view: ViewState; setView: (v: Partial<ViewState>) => void }) {
+  const lineSettings = (
+    <>
+      <Slider label="Smoothing" cls="smoothing" value={view.smoothing} min={0} max={0.99} step={0.01} onInput={(v) => setView({ smoothing: v })} />
+      <label class="row">Horizontal axis
+        <select value={view.xAxis} onChange={(e) => setView({ xAxis: (e.target as HTMLSelectElement).value as ViewState["xAxis"] })}>
+          <option value="step">Step</option><option value="relative">Relative</option><option value="wall">Wall</option>
+        </select>
+      </label>
+      <label class="check"><input type="checkbox" checked={view.logY} onChange={() => setView({ logY: !view.logY })} /> Log-scale y</label>
+      <label class="check"><input type="checkbox" checked={view.logX} onChange={() => setView({ logX: !view.logX })} /> Log-scale x</label>
+      <label class="check"><input type="checkbox" checked={view.ignoreOutliers} onChange={() => setView({ ignoreOutliers: !view.ignoreOutliers })} /> Ignore outliers in chart scaling</label>
+    </>
+  );
+  const body = {
+    scalars: lineSettings,
+    custom_scalars: lineSettings,
+    hparams: lineSettings,
+    images: (
+      <>
+        <Slider label="Brightness" cls="brightness" value={view.brightness} min={0} max={5} step={0.05} onInput={(v) => setView({ brightness: v })} />
+        <Slider label="Contrast" cls="contrast" value={view.contrast} min={0} max={5} step={0.05} onInput={(v) => setView({ contrast: v })} />
+        <label class="check"><input type="checkbox" class="actual-size" checked={view.actualSize} onChange={() => setView({ actualSize: !view.actualSize })} /> Show actual image size</label>
+        {(view.brightness !== 1 || view.contrast !== 1) && <button onClick={() => setView({ brightness: 1, contrast: 1 })}>Reset brightness/contrast</button>}
+      </>
+    ),
+    histograms: (
+      <label class="row">Mode
+        <select class="hist-mode" value={view.histMode} onChange={(e) => setView({ histMode: (e.target as HTMLSelectElement).value as ViewState["histMode"] })}>
+          <option value="offset">Offset</option><option value="overlay">Overlay</option>
+        </select>
+      </label>
+    ),
+    distributions: (
+      <label class="row">Horizontal axis
+        <select value={view.xAxis} onChange={(e) => setView({ xAxis: (e.target as HTMLSelectElement).value as ViewState["xAxis"] })}>
+          <option value="step">Step</option><option value="relative">Relative</option><option value="wall">Wall</option>
+        </select>
+      </label>
+    ),
+    text: <label class="check"><input type="checkbox" checked={view.markdown} onChange={() => setView({ markdown: !view.markdown })} /> Render markdown</label>,
+  }[dash];
+  if (!body) return null;
+  return <section><h3>Settings</h3>{body}</section>;
+}
+
 export function App() {
   const [view, setViewState] = useState<ViewState>(readState);
   const [runs, setRuns] = useState<RunInfo[]>([]);
-  const [tags, setTags] = useState<Record<string, Record<string, unknown>> | null>(null);
+  const [plugins, setPlugins] = useState<string[] | null>(null);
+  const [scalarTags, setScalarTags] = useState<TagsByRun | null>(null);
+  const [kindTags, setKindTags] = useState<{ plugin: string; tags: TagsByRun } | null>(null);
   const [status, setStatus] = useState<Status | null>(null);
   const [generation, setGeneration] = useState(-1);
   const [error, setError] = useState<string | null>(null);
@@ -40,6 +125,10 @@ export function App() {
   }, []);
 
   useEffect(() => { document.documentElement.dataset.theme = view.dark ? "dark" : "light"; writeState(view); }, [view.dark]);
+
+  const available = DASHBOARDS.filter((d) => plugins?.includes(d.plugin));
+  const active = available.find((d) => d.id === view.dash) ?? available[0];
+  const activePlugin = active?.plugin ?? "";
 
   useEffect(() => {
     let stop = false;
@@ -51,10 +140,11 @@ export function App() {
           const [r, t] = await Promise.all([api.runs(), api.scalarTags()]);
           if (stop) return;
           setRuns(r);
-          setTags(t.runs);
+          setScalarTags(t.runs);
+          setPlugins(p.plugins);
           setGeneration(p.generation);
         }
-        if (!p.plugins.includes("scalars")) setStatus(await api.status());
+        if (p.plugins.length === 0) setStatus(await api.status());
       } catch (e) {
         setError(`cannot reach the server: ${(e as Error).message}`);
       }
@@ -64,9 +154,20 @@ export function App() {
     return () => { stop = true; window.clearInterval(id); };
   }, [generation]);
 
-  const allRuns = runs.map((r) => r.name).filter((r) => tags && tags[r]);
+  useEffect(() => {
+    if (!TAGGED.has(activePlugin)) return;
+    let stop = false;
+    kinds.tags(activePlugin).then((t) => { if (!stop) setKindTags({ plugin: activePlugin, tags: t.runs }); }).catch((e: Error) => setError(e.message));
+    return () => { stop = true; };
+  }, [activePlugin, generation]);
+
+  const tagsForRuns: TagsByRun | null = TAGGED.has(activePlugin)
+    ? (kindTags?.plugin === activePlugin ? kindTags.tags : null)
+    : activePlugin === "mesh" ? null : scalarTags;
+  const everyRun = runs.map((r) => r.name);
   const colors: Record<string, string> = {};
-  for (const r of allRuns) colors[r] = runColor(r, allRuns);
+  for (const r of everyRun) colors[r] = runColor(r, everyRun);
+  const allRuns = tagsForRuns ? everyRun.filter((r) => tagsForRuns[r]) : everyRun;
   const re = safeRegex(view.runFilter);
   const listed = allRuns.filter((r) => !re || re.test(r));
   const selected = listed.filter((r) => !view.hidden.includes(r));
@@ -74,59 +175,60 @@ export function App() {
     hidden: view.hidden.includes(run) ? view.hidden.filter((h) => h !== run) : [...view.hidden, run],
   });
   const allOn = listed.every((r) => !view.hidden.includes(r));
-  const hasData = tags !== null && allRuns.length > 0;
+  const common = { view, setView, generation, colors };
+
+  let main;
+  if (!active) main = <EmptyState status={plugins === null ? null : status} />;
+  else if (active.id === "scalars") main = <ScalarsDashboard tags={scalarTags ?? {}} selectedRuns={selected} {...common} />;
+  else if (active.id === "custom_scalars") main = <CustomScalarsDashboard {...common} scalarTags={scalarTags ?? {}} selectedRuns={selected} />;
+  else if (active.id === "images") main = <ImagesDashboard {...common} tags={tagsForRuns} selectedRuns={selected} />;
+  else if (active.id === "audio") main = <AudioDashboard {...common} tags={tagsForRuns} selectedRuns={selected} />;
+  else if (active.id === "histograms") main = <HistogramsDashboard {...common} tags={tagsForRuns} selectedRuns={selected} />;
+  else if (active.id === "distributions") main = <DistributionsDashboard {...common} tags={tagsForRuns} selectedRuns={selected} />;
+  else if (active.id === "text") main = <TextDashboard {...common} tags={tagsForRuns} selectedRuns={selected} />;
+  else if (active.id === "pr_curves") main = <PrCurvesDashboard {...common} tags={tagsForRuns} selectedRuns={selected} />;
+  else if (active.id === "hparams") main = <HParamsDashboard {...common} scalarTags={scalarTags} />;
+  else main = <MeshDashboard {...common} selectedRuns={selected} />;
 
   return (
     <div class="app">
       <header>
         <span class="brand">Ridgeline</span>
-        <nav>{hasData && <a class="active" href="#scalars">Scalars</a>}</nav>
+        <nav>
+          {available.map((d) => (
+            <a key={d.id} class={d.id === active?.id ? "active" : ""} data-dash={d.id} href={`?dash=${d.id}`}
+              onClick={(e) => { e.preventDefault(); setView({ dash: d.id, tagFilter: "" }); }}>{d.label}</a>
+          ))}
+        </nav>
         <span class="spacer" />
         {error && <span class="error">{error}</span>}
-        <button class="theme" title="Toggle dark mode" onClick={() => setView({ dark: !view.dark })}>{view.dark ? "☀" : "☾"}</button>
+        <button class="theme" title="Toggle dark mode" onClick={() => setView({ dark: !view.dark })}>{view.dark ? "light" : "dark"}</button>
       </header>
       <div class="body">
         <aside>
-          <section>
-            <h3>Settings</h3>
-            <label class="row">Smoothing
-              <input type="range" class="smoothing" min="0" max="0.99" step="0.01" value={view.smoothing}
-                onInput={(e) => setView({ smoothing: Number((e.target as HTMLInputElement).value) })} />
-              <span class="num">{view.smoothing.toFixed(2)}</span>
-            </label>
-            <label class="row">Horizontal axis
-              <select value={view.xAxis} onChange={(e) => setView({ xAxis: (e.target as HTMLSelectElement).value as ViewState["xAxis"] })}>
-                <option value="step">Step</option><option value="relative">Relative</option><option value="wall">Wall</option>
-              </select>
-            </label>
-            <label class="check"><input type="checkbox" checked={view.logY} onChange={() => setView({ logY: !view.logY })} /> Log-scale y</label>
-            <label class="check"><input type="checkbox" checked={view.logX} onChange={() => setView({ logX: !view.logX })} /> Log-scale x</label>
-            <label class="check"><input type="checkbox" checked={view.ignoreOutliers} onChange={() => setView({ ignoreOutliers: !view.ignoreOutliers })} /> Ignore outliers in chart scaling</label>
-          </section>
-          <section class="runs">
-            <h3>Runs</h3>
-            <input class="run-filter" placeholder="Filter runs (regex)" value={view.runFilter}
-              onInput={(e) => setView({ runFilter: (e.target as HTMLInputElement).value })} />
-            <label class="check all"><input type="checkbox" checked={allOn} onChange={() =>
-              setView({ hidden: allOn ? [...new Set([...view.hidden, ...listed])] : view.hidden.filter((h) => !listed.includes(h)) })} /> Select all ({listed.length})</label>
-            <ul>
-              {listed.map((r) => (
-                <li key={r}>
-                  <label class="check run" title={r}>
-                    <input type="checkbox" checked={!view.hidden.includes(r)} onChange={() => toggle(r)} />
-                    <span class="swatch" style={{ background: colors[r] }} />
-                    <span class="run-name">{r}</span>
-                  </label>
-                </li>
-              ))}
-            </ul>
-          </section>
+          {active && <Settings dash={active.id} view={view} setView={setView} />}
+          {active?.id !== "hparams" && (
+            <section class="runs">
+              <h3>Runs</h3>
+              <input class="run-filter" placeholder="Filter runs (regex)" value={view.runFilter}
+                onInput={(e) => setView({ runFilter: (e.target as HTMLInputElement).value })} />
+              <label class="check all"><input type="checkbox" checked={allOn} onChange={() =>
+                setView({ hidden: allOn ? [...new Set([...view.hidden, ...listed])] : view.hidden.filter((h) => !listed.includes(h)) })} /> Select all ({listed.length})</label>
+              <ul>
+                {listed.map((r) => (
+                  <li key={r}>
+                    <label class="check run" title={r}>
+                      <input type="checkbox" checked={!view.hidden.includes(r)} onChange={() => toggle(r)} />
+                      <span class="swatch" style={{ background: colors[r] }} />
+                      <span class="run-name">{r}</span>
+                    </label>
+                  </li>
+                ))}
+              </ul>
+            </section>
+          )}
         </aside>
-        <main>
-          {hasData
-            ? <ScalarsDashboard tags={tags!} selectedRuns={selected} colors={colors} view={view} setView={setView} generation={generation} />
-            : <EmptyState status={status} />}
-        </main>
+        <main>{main}</main>
       </div>
     </div>
   );

@@ -56,7 +56,7 @@ def _epoch(
     for split in ("train", "val"):
         w.add_images(f"{split}/samples", _sample_images(rng, progress), step, walltime=wall)
     labels = rng.integers(0, 2, 500)
-    predictions = np.clip(labels * (0.2 + 0.6 * progress) + rng.random(500) * (1 - 0.4 * progress), 0, 1)
+    predictions = np.clip(labels * (0.1 + 0.35 * progress) + rng.random(500) * 0.65, 0, 1)
     w.add_pr_curve("val/pr_curve", labels, predictions, step, walltime=wall)
     w.add_text(
         "notes",
@@ -122,7 +122,7 @@ def _run(logdir: str, name: str, lr: float, width: int, steps: int, seed: int, s
                     "val/accuracy_high", min(1.0, vacc + 0.02 + 0.03 * (1 - progress)), step, walltime=wall
                 )
             if step % (steps // 5) == 0 or step == steps - 1:
-                _epoch(w, rng, step, step // (steps // 5), progress, wall, width)
+                _epoch(w, rng, step, round(step / (steps // 5)), progress, wall, width)
             if step % 10 == 0:
                 w.add_scalar(
                     "system/throughput_samples_per_s", 950 + rng.normal(0, 25) - width, step, walltime=wall

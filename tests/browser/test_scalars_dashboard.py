@@ -39,9 +39,12 @@ def test_demo_dashboard(page, artifacts: Path) -> None:  # type: ignore[no-untyp
     page.screenshot(path=str(artifacts / "scalars-dashboard.png"))
 
     # Hover shows a tooltip listing every run.
-    box = page.locator('.card[data-tag="train/loss"] .u-over').bounding_box()
+    over = page.locator('.card[data-tag="train/loss"] .u-over')
+    over.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)  # cards above finish loading and stop shifting the page
+    box = over.bounding_box()
     assert box is not None
-    page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
+    over.hover(position={"x": box["width"] * 0.5, "y": box["height"] * 0.5})
     tooltip = page.locator('.card[data-tag="train/loss"] .tooltip')
     tooltip.wait_for(state="visible")
     assert tooltip.locator("tr").count() == 1 + 5
@@ -54,19 +57,19 @@ def test_demo_dashboard(page, artifacts: Path) -> None:  # type: ignore[no-untyp
     # Toggling a run removes it from the charts (and the URL keeps it).
     page.locator(".runs li", has_text="baseline").locator("input").uncheck()
     page.wait_for_function("() => location.search.includes('hide=baseline')")
-    page.mouse.move(box["x"] + box["width"] * 0.4, box["y"] + box["height"] * 0.5)
+    over.hover(position={"x": box["width"] * 0.4, "y": box["height"] * 0.5})
     tooltip.wait_for(state="visible")
     assert tooltip.locator("tr").count() == 1 + 4
 
     # Filtering tags leaves only the matches.
-    page.locator("input.tag-filter").fill("^val/")
+    page.locator("input.tag-filter").fill("^val/(loss|accuracy)$")
     page.wait_for_function("() => document.querySelectorAll('.card').length === 2")
     assert set(page.locator(".card .card-title").all_inner_texts()) == {"val/loss", "val/accuracy"}
 
     # Reloading the page from its URL restores the same view.
     page.reload()
     page.wait_for_selector(".card canvas")
-    assert page.locator("input.tag-filter").input_value() == "^val/"
+    assert page.locator("input.tag-filter").input_value() == "^val/(loss|accuracy)$"
     assert not page.locator(".runs li", has_text="baseline").locator("input").is_checked()
     page.screenshot(path=str(artifacts / "scalars-filtered.png"))
 
@@ -88,7 +91,7 @@ def test_dark_mode_and_data_table(page, artifacts: Path) -> None:  # type: ignor
 def test_live_reload_adds_points_without_a_page_reload(tmp_path: Path, artifacts: Path) -> None:
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian chromium is not installed")
-    from conftest import serve
+    from serving import serve
 
     from ridgeline import SummaryWriter
 

@@ -52,3 +52,52 @@ export const api = {
     return `/api/plugins/scalars/download?${q}`;
   },
 };
+
+// ---- every other kind (contracts: src/ridgeline/plugins/<kind>/api.md) ----
+
+export type TagsByRun = Record<string, Record<string, TagInfo>>;
+export interface Steps { step: number[]; wall_time: number[] }
+export interface ImageStep { step: number; wall_time: number; width: number; height: number; samples: number }
+export interface AudioStep { step: number; wall_time: number; clips: { label: string; content_type: string }[] }
+export interface Histograms { step: number[]; wall_time: number[]; buckets: [number, number, number][][] }
+export interface Distributions { basis_points: number[]; step: number[]; wall_time: number[]; percentiles: number[][] }
+export interface TextStep { step: number; wall_time: number; shape: number[]; strings: string[]; warning: string }
+export interface PrCurve {
+  step: number; wall_time: number; thresholds: number[]; precision: number[]; recall: number[];
+  true_positives: number[]; false_positives: number[]; true_negatives: number[]; false_negatives: number[];
+}
+export interface HParamInfo {
+  name: string; display_name: string; description: string; type: string;
+  domain: { values: (string | number | boolean)[] } | { min: number; max: number } | null;
+}
+export interface MetricInfo { key: string; group: string; tag: string; display_name: string; description: string }
+export interface Session {
+  run: string; group: string; status: string; start_time: number | null; end_time: number | null;
+  hparams: Record<string, string | number | boolean>; metrics: Record<string, number | string | null>;
+}
+export interface Experiment { hparams: HParamInfo[]; metrics: MetricInfo[]; sessions: Session[] }
+export interface Chart { title: string; multiline?: string[]; margin?: { value: string; lower: string; upper: string }[] }
+export interface Category { title: string; closed: boolean; charts: Chart[] }
+export interface MeshInfo { tags: Record<string, string>; config: Record<string, unknown>; count: number; last_step: number | null }
+export interface MeshData { step: number; wall_time: number; vertices: number[]; faces?: number[]; colors?: number[]; config: Record<string, unknown> }
+
+const q = (params: Record<string, string | number>) =>
+  new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString();
+
+export const kinds = {
+  tags: (plugin: string) => call<{ runs: TagsByRun }>(`/api/plugins/${plugin}/tags`),
+  steps: (plugin: string, run: string, tag: string) => call<Steps>(`/api/plugins/${plugin}/steps?${q({ run, tag })}`),
+  imageStep: (run: string, tag: string, index: number) => call<ImageStep>(`/api/plugins/images/step?${q({ run, tag, index })}`),
+  imageUrl: (run: string, tag: string, index: number, sample: number) => `/api/plugins/images/image?${q({ run, tag, index, sample })}`,
+  audioStep: (run: string, tag: string, index: number) => call<AudioStep>(`/api/plugins/audio/step?${q({ run, tag, index })}`),
+  clipUrl: (run: string, tag: string, index: number, sample: number) => `/api/plugins/audio/clip?${q({ run, tag, index, sample })}`,
+  histograms: (run: string, tag: string) => call<Histograms>(`/api/plugins/histograms/histograms?${q({ run, tag })}`),
+  distributions: (run: string, tag: string) => call<Distributions>(`/api/plugins/histograms/distributions?${q({ run, tag })}`),
+  texts: (run: string, tag: string) => call<{ total: number; texts: TextStep[] }>(`/api/plugins/text/texts?${q({ run, tag })}`),
+  prCurves: (run: string, tag: string) => call<{ curves: PrCurve[] }>(`/api/plugins/pr_curves/curves?${q({ run, tag })}`),
+  experiment: () => call<Experiment>("/api/plugins/hparams/experiment"),
+  layout: () => call<{ categories: Category[] }>("/api/plugins/custom_scalars/layout"),
+  meshes: () => call<{ runs: Record<string, Record<string, MeshInfo>> }>("/api/plugins/mesh/meshes"),
+  meshSteps: (run: string, name: string) => call<Steps>(`/api/plugins/mesh/steps?${q({ run, name })}`),
+  mesh: (run: string, name: string, index: number) => call<MeshData>(`/api/plugins/mesh/mesh?${q({ run, name, index })}`),
+};

@@ -90,7 +90,8 @@ export function LineChart(props: { lines: Line[]; opts: ChartOptions; handle?: (
     const series: uPlot.Series[] = [{}];
     for (const l of props.lines) {
       series.push({ label: `${l.label} (raw)`, stroke: l.color + "40", width: 1, spanGaps: true, points: { show: false } });
-      series.push({ label: l.label, stroke: l.color, width: 1.6, spanGaps: true, points: { show: false } });
+      // A series of a few points (a final metric, an eval every epoch) shows its points.
+      series.push({ label: l.label, stroke: l.color, width: 1.6, spanGaps: true, points: { show: l.x.length <= 24, size: 6, fill: l.color } });
     }
     const opts: uPlot.Options = {
       width: el.clientWidth || 400,

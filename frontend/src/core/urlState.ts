@@ -10,11 +10,21 @@ export interface ViewState {
   ignoreOutliers: boolean;
   pinned: string[];
   dark: boolean;
+  dash: string;            // active dashboard ("" = the first with data)
+  brightness: number;      // images: CSS filter factors (1 = unchanged)
+  contrast: number;
+  actualSize: boolean;
+  histMode: "offset" | "overlay";
+  markdown: boolean;       // text: render markdown (else raw)
+  hpView: "table" | "parallel" | "scatter";
+  hpSession: string;       // hparams: the session whose curves are open
 }
 
 export const DEFAULT_STATE: ViewState = {
   hidden: [], runFilter: "", tagFilter: "", smoothing: 0.6, xAxis: "step",
   logY: false, logX: false, ignoreOutliers: true, pinned: [], dark: false,
+  dash: "", brightness: 1, contrast: 1, actualSize: false, histMode: "offset", markdown: true,
+  hpView: "table", hpSession: "",
 };
 
 export function readState(): ViewState {
@@ -32,6 +42,14 @@ export function readState(): ViewState {
     ignoreOutliers: q.get("outliers") !== "0",
     pinned: list("pin"),
     dark: q.has("dark") ? q.get("dark") === "1" : window.matchMedia?.("(prefers-color-scheme: dark)").matches ?? false,
+    dash: q.get("dash") ?? "",
+    brightness: q.has("bright") ? Number(q.get("bright")) : 1,
+    contrast: q.has("contrast") ? Number(q.get("contrast")) : 1,
+    actualSize: q.get("actual") === "1",
+    histMode: q.get("hist") === "overlay" ? "overlay" : "offset",
+    markdown: q.get("md") !== "0",
+    hpView: q.get("hp") === "parallel" || q.get("hp") === "scatter" ? (q.get("hp") as ViewState["hpView"]) : "table",
+    hpSession: q.get("session") ?? "",
   };
 }
 
@@ -47,6 +65,14 @@ export function writeState(s: ViewState): void {
   if (!s.ignoreOutliers) q.set("outliers", "0");
   if (s.pinned.length) q.set("pin", s.pinned.join("\n"));
   q.set("dark", s.dark ? "1" : "0");
+  if (s.dash) q.set("dash", s.dash);
+  if (s.brightness !== 1) q.set("bright", String(s.brightness));
+  if (s.contrast !== 1) q.set("contrast", String(s.contrast));
+  if (s.actualSize) q.set("actual", "1");
+  if (s.histMode !== "offset") q.set("hist", s.histMode);
+  if (!s.markdown) q.set("md", "0");
+  if (s.hpView !== "table") q.set("hp", s.hpView);
+  if (s.hpSession) q.set("session", s.hpSession);
   const url = `${window.location.pathname}?${q}`;
   window.history.replaceState(null, "", url);
 }

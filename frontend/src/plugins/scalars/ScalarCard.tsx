@@ -6,7 +6,8 @@ import { smooth } from "../../charts/smoothing";
 import type { ViewState } from "../../core/urlState";
 
 interface Props {
-  tag: string;
+  tag: string;                  // the card's title
+  seriesTag?: string;           // the tag to read, when it differs from the title
   runs: string[];               // selected runs that have this tag
   colors: Record<string, string>;
   view: ViewState;
@@ -24,6 +25,7 @@ function stats(values: number[]) {
 }
 
 export function ScalarCard(props: Props) {
+  const tag = props.seriesTag ?? props.tag;
   const [series, setSeries] = useState<Series[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [visible, setVisible] = useState(false);
@@ -43,11 +45,11 @@ export function ScalarCard(props: Props) {
     if (!visible) return;
     let cancelled = false;
     const points = Math.max(200, Math.min(4000, Math.round((ref.current?.clientWidth ?? 500) * 2)));
-    api.scalarBatch(props.runs.map((run) => ({ run, tag: props.tag })), points)
+    api.scalarBatch(props.runs.map((run) => ({ run, tag })), points)
       .then((s) => { if (!cancelled) { setSeries(s); setError(null); } })
       .catch((e: Error) => { if (!cancelled) setError(e.message); });
     return () => { cancelled = true; };
-  }, [visible, runKey, props.tag, props.generation, large]);
+  }, [visible, runKey, tag, props.generation, large]);
 
   const lines: Line[] = useMemo(() => (series ?? []).filter((s) => props.runs.includes(s.run)).map((s) => {
     const t0 = s.wall_time.length ? s.wall_time[0] : 0;
@@ -56,7 +58,7 @@ export function ScalarCard(props: Props) {
     return { label: s.run, color: props.colors[s.run] ?? "#888", x, y: s.value, smoothed: smooth(s.value, props.view.smoothing), steps: s.step, walls: s.wall_time };
   }), [series, props.view.xAxis, props.view.smoothing, props.colors, runKey]);
 
-  const download = (format: "csv" | "json") => { window.location.href = api.downloadUrl(props.tag, props.runs, format); };
+  const download = (format: "csv" | "json") => { window.location.href = api.downloadUrl(tag, props.runs, format); };
 
   return (
     <div class={`card${large ? " large" : ""}`} ref={ref} data-tag={props.tag}>

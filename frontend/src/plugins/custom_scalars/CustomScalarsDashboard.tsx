@@ -1,0 +1,107 @@
+// The custom scalars dashboard: the layout logged with add_custom_scalars. A category is a
+// collapsible group of charts; a multiline chart draws every selected run's scalar tags that
+// match one of its regular expressions; a margin chart draws a value with its lower/upper
+// band per run.
+import { useMemo, useState } from "preact/hooks";
+import { api, type Category, type Chart, kinds, type TagsByRun } from "../../api/client";
+import { type Band, BandChart, type BandLine } from "../../charts/BandChart";
+import { type Line, LineChart } from "../../charts/LineChart";
+import { smooth } from "../../charts/smoothing";
+import { PALETTE } from "../../core/colors";
+import { useFetch, useVisible } from "../../core/hooks";
+import type { ViewState } from "../../core/urlState";
+
+interface Common { view: ViewState; generation: number; colors: Record<string, string>; scalarTags: TagsByRun; selectedRuns: string[] }
+
+function regexes(patterns: string[]): RegExp[] {
+  return patterns.flatMap((p) => { try { return [new RegExp(`^(?:${p})$`)]; } catch { return []; } });
+}
+
+function MultilineChart(props: Common & { chart: Chart }) {
+  const pairs = useMemo(() => {
+    const res = regexes(props.chart.multiline ?? []);
+    const out: { run: string; tag: string }[] = [];
+    for (const run of props.selectedRuns) for (const tag of Object.keys(props.scalarTags[run] ?? {})) if (res.some((r) => r.test(tag))) out.push({ run, tag });
+    return out;
+  }, [props.chart, props.selectedRuns.join("\n"), props.scalarTags]);
+  const data = useFetch(pairs.length ? () => api.scalarBatch(pairs, 1000) : null, [pairs, props.generation]);
+  const tagsInChart = [...new Set(pairs.map((p) => p.tag))];
+  const lines: Line[] = (data.data ?? []).map((s) => {
+    const t0 = s.wall_time[0] ?? 0;
+    const x = props.view.xAxis === "step" ? s.step : props.view.xAxis === "relative" ? s.wall_time.map((w) => w - t0) : s.wall_time;
+    const color = tagsInChart.length > 1 ? PALETTE[(props.selectedRuns.indexOf(s.run) * tagsInChart.length + tagsInChart.indexOf(s.tag)) % PALETTE.length] : props.colors[s.run];
+    return { label: `${s.run}: ${s.tag}`, color, x, y: s.value, smoothed: smooth(s.value, props.view.smoothing), steps: s.step, walls: s.wall_time };
+  });
+  if (!pairs.length) return <div class="muted">No scalar tag of the selected runs matches {(props.chart.multiline ?? []).join(", ")}.</div>;
+  return (
+    <>
+      {data.data ? <LineChart lines={lines} opts={{ xType: props.view.xAxis, logX: props.view.logX, logY: props.view.logY, ignoreOutliers: props.view.ignoreOutliers, dark: props.view.dark, height: 240 }} />
+        : <div class="loading" style={{ height: 240 }}>loading…</div>}
+      <div class="legend">{lines.map((l) => <span key={l.label}><span class="swatch" style={{ background: l.color }} /> {l.label}</span>)}</div>
+    </>
+  );
+}
+
+function MarginChart(props: Common & { chart: Chart }) {
+  const series = props.chart.margin ?? [];
+  const pairs = props.selectedRuns.flatMap((run) => series.flatMap((m) => [m.value, m.lower, m.upper].filter((t) => props.scalarTags[run]?.[t]).map((tag) => ({ run, tag }))));
+  const data = useFetch(pairs.length ? () => api.scalarBatch(pairs, 1000) : null, [pairs.map((p) => p.run + p.tag).join(","), props.generation]);
+  if (!pairs.length) return <div class="muted">The selected runs have none of {series.map((m) => m.value).join(", ")}.</div>;
+  if (!data.data) return <div class="loading" style={{ height: 220 }}>loading…</div>;
+  const charts = [];
+  for (const run of props.selectedRuns) {
+    for (const m of series) {
+      const get = (tag: string) => data.data!.find((s) => s.run === run && s.tag === tag);
+      const v = get(m.value);
+      if (!v) continue;
+      const lo = get(m.lower), hi = get(m.upper);
+      const at = (s: typeof v | undefined) => { const map = new Map(s ? s.step.map((st, i) => [st, s.value[i]]) : []); return v.step.map((st) => map.get(st) ?? null); };
+      const color = props.colors[run] ?? "#888";
+      const lines: BandLine[] = [
+        { label: m.lower, y: at(lo), color, width: 0.5, show: false },
+        { label: m.upper, y: at(hi), color, width: 0.5, show: false },
+        { label: m.value, y: v.value, color, width: 2, show: true },
+      ];
+      const bands: Band[] = [{ lower: 0, upper: 1, fill: color + "33" }];
+      charts.push(
+        <div key={run + m.value}>
+          <div class="run-label"><span class="swatch" style={{ background: color }} /> {run}: {m.value}</div>
+          <BandChart x={v.step} lines={lines} bands={bands} dark={props.view.dark} />
+        </div>,
+      );
+    }
+  }
+  return <>{charts}</>;
+}
+
+function ChartCard(props: Common & { chart: Chart }) {
+  const [ref, visible] = useVisible<HTMLDivElement>();
+  return (
+    <div class="card" ref={ref} data-tag={props.chart.title}>
+      <div class="card-head"><span class="card-title">{props.chart.title}</span>
+        <span class="muted small">{props.chart.margin ? "margin" : (props.chart.multiline ?? []).join(" | ")}</span></div>
+      {!visible ? <div class="loading" style={{ height: 240 }}>…</div> : props.chart.margin ? <MarginChart {...props} /> : <MultilineChart {...props} />}
+    </div>
+  );
+}
+
+function CategorySection(props: Common & { category: Category }) {
+  const [closed, setClosed] = useState(props.category.closed);
+  return (
+    <section class="group">
+      <h2 class="collapsible" onClick={() => setClosed(!closed)}>{closed ? "▸" : "▾"} {props.category.title} <span class="muted">({props.category.charts.length})</span></h2>
+      {!closed && <div class="cards">{props.category.charts.map((c) => <ChartCard key={c.title} {...props} chart={c} />)}</div>}
+    </section>
+  );
+}
+
+export function CustomScalarsDashboard(props: Common) {
+  const layout = useFetch(() => kinds.layout(), [props.generation]);
+  if (layout.error) return <div class="error">{layout.error}</div>;
+  if (!layout.data) return <div class="loading">loading…</div>;
+  return (
+    <div class="dashboard">
+      {layout.data.categories.map((c) => <CategorySection key={c.title} {...props} category={c} />)}
+    </div>
+  );
+}

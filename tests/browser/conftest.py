@@ -1,0 +1,45 @@
+"""A real headless Chromium (Debian's, driven by Playwright) for the dashboard tests."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        pytest.skip("Debian chromium is not installed")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--use-gl=swiftshader", "--enable-unsafe-swiftshader"],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def open_page(browser: Any) -> Iterator[Callable[..., Any]]:
+    """``open_page(url)`` -> a page; fails the test if the page threw a JavaScript error."""
+    pages: list[tuple[Any, list[str]]] = []
+
+    def open_(url: str, width: int = 1400, height: int = 1000) -> Any:
+        page = browser.new_page(viewport={"width": width, "height": height})
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(url)
+        pages.append((page, errors))
+        return page
+
+    yield open_
+    for page, errors in pages:
+        page.close()
+        assert not errors, errors

@@ -1,0 +1,214 @@
+"""Every non-scalar dashboard in headless Chromium, on the demo logdir (and a hostile one).
+
+Each test saves a screenshot under test-artifacts/ (looked at when the dashboards were built).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from serving import Served, serve
+
+from ridgeline import SummaryWriter
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    tmp = tmp_path_factory.mktemp("demo")
+    yield from serve(["demo", "--logdir", str(tmp / "demo")], tmp)
+
+
+def _open(open_page: Any, demo: Served, query: str) -> Any:
+    page = open_page(f"{demo.url}/?dark=0&{query}")
+    page.wait_for_selector("header nav a", timeout=60_000)
+    return page
+
+
+def test_navigation_shows_only_dashboards_with_data_and_keeps_the_active_one(
+    open_page: Any, demo: Served
+) -> None:
+    page = _open(open_page, demo, "")
+    labels = page.locator("header nav a").all_inner_texts()
+    assert labels == [
+        "Scalars",
+        "Custom scalars",
+        "Images",
+        "Audio",
+        "Histograms",
+        "Distributions",
+        "Text",
+        "PR curves",
+        "HParams",
+        "Mesh",
+    ]
+    page.locator("header nav a", has_text="Images").click()
+    page.wait_for_function("() => location.search.includes('dash=images')")
+    page.reload()
+    page.wait_for_selector("header nav a.active")
+    assert page.locator("header nav a.active").inner_text() == "Images"
+
+
+def test_images(open_page: Any, demo: Served, artifacts: Path) -> None:
+    page = _open(open_page, demo, "dash=images")
+    card = page.locator('.card[data-tag="train/samples"]')
+    card.locator("img").first.wait_for()
+    assert card.locator(".run-images").count() == 5  # runs side by side
+    first = card.locator(".run-images").first
+    assert first.locator(".step-value").inner_text() == "1999"  # newest step by default
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.image-row img')].some(i => i.complete && i.naturalWidth === 96)"
+    )
+    page.screenshot(path=str(artifacts / "images-dashboard.png"))
+    first.locator("input[type=range]").fill("0")
+    page.wait_for_function(
+        "() => document.querySelector('.card[data-tag=\"train/samples\"] .step-value').textContent === '0'"
+    )
+    assert "index=0" in first.locator("img").first.get_attribute("src")
+    page.locator("input.brightness").fill("1.8")
+    page.wait_for_function("() => location.search.includes('bright=1.8')")
+    assert "brightness(1.8)" in (first.locator("img").first.get_attribute("style") or "")
+    page.locator("input.actual-size").check()
+    assert first.locator("img.actual").count() == 1
+    first.locator("img").first.click()
+    page.locator(".lightbox img").wait_for()
+    page.screenshot(path=str(artifacts / "images-enlarged.png"))
+    page.locator(".lightbox").click()
+    assert page.locator(".lightbox").count() == 0
+
+
+def test_audio(open_page: Any, demo: Served, artifacts: Path) -> None:
+    page = _open(open_page, demo, "dash=audio")
+    card = page.locator('.card[data-tag="samples/tone"]')
+    card.locator("audio").wait_for()
+    src = card.locator("audio").get_attribute("src")
+    assert "index=1" in src
+    assert card.locator("a[download]").count() == 1
+    ok = page.evaluate(
+        "async (u) => { const r = await fetch(u); return r.headers.get('content-type'); }", src
+    )
+    assert ok == "audio/wav"
+    page.screenshot(path=str(artifacts / "audio-dashboard.png"))
+
+
+def test_histograms_offset_and_overlay(open_page: Any, demo: Served, artifacts: Path) -> None:
+    page = _open(open_page, demo, "dash=histograms&runs=baseline")
+    card = page.locator('.card[data-tag="layer1/weight"]')
+    canvas = card.locator("canvas")
+    canvas.wait_for()
+    box = canvas.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.75)
+    page.wait_for_function(
+        "() => document.querySelector('.card[data-tag=\"layer1/weight\"] .hover-line').textContent.startsWith('step')"
+    )
+    page.screenshot(path=str(artifacts / "histograms-offset.png"))
+    page.locator("select.hist-mode").select_option("overlay")
+    page.wait_for_function("() => location.search.includes('hist=overlay')")
+    page.screenshot(path=str(artifacts / "histograms-overlay.png"))
+
+
+def test_distributions(open_page: Any, demo: Served, artifacts: Path) -> None:
+    page = _open(open_page, demo, "dash=distributions&runs=baseline")
+    page.locator('.card[data-tag="layer1/weight"] canvas').first.wait_for()
+    assert page.locator('.card[data-tag="layer1/weight"] .run-distribution').count() == 1
+    page.screenshot(path=str(artifacts / "distributions.png"))
+
+
+def test_text_and_pr_curves(open_page: Any, demo: Served, artifacts: Path) -> None:
+    page = _open(open_page, demo, "dash=text&runs=baseline")
+    md = page.locator(".card .markdown").first
+    md.wait_for()
+    assert md.locator("strong").first.inner_text() == "Epoch 5"  # newest first
+    assert md.locator("table").count() == 1
+    page.screenshot(path=str(artifacts / "text-dashboard.png"))
+    page = _open(open_page, demo, "dash=pr_curves")
+    card = page.locator('.card[data-tag="val/pr_curve"]')
+    card.locator("polyline").first.wait_for()
+    assert card.locator("polyline").count() == 5
+    box = card.locator("svg").bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.3)
+    page.wait_for_function("() => document.querySelector('.pr-tip').textContent.includes('threshold')")
+    page.screenshot(path=str(artifacts / "pr-curves.png"))
+
+
+def test_hparams_views_and_session_curves(open_page: Any, demo: Served, artifacts: Path) -> None:
+    page = _open(open_page, demo, "dash=hparams")
+    rows = page.locator(".hp-table tbody tr")
+    rows.first.wait_for()
+    assert rows.count() == 4
+    header = page.locator(".hp-table th").all_inner_texts()
+    loss_col = header.index("hparam/val_loss")
+    page.locator(".hp-table th", has_text="hparam/val_loss").click()
+    losses = [float(r.locator("td").nth(loss_col).inner_text()) for r in rows.all()]
+    assert losses == sorted(losses)
+    page.locator(".hp-filters fieldset", has_text="optimizer").locator("label", has_text="sgd").locator(
+        "input"
+    ).uncheck()
+    page.wait_for_function("() => document.querySelectorAll('.hp-table tbody tr').length === 2")
+    page.screenshot(path=str(artifacts / "hparams-table.png"))
+    page.locator(".hp-table tbody tr").first.click()
+    page.locator(".hp-session .card canvas").first.wait_for(timeout=30_000)
+    assert page.locator(".hp-session .card").count() >= 5
+    page.locator(".filter-bar .tab", has_text="Parallel").click()
+    assert page.locator(".hp-parallel polyline").count() == 2
+    page.screenshot(path=str(artifacts / "hparams-parallel.png"))
+    page.locator(".filter-bar .tab", has_text="Scatter").click()
+    assert page.locator(".hp-scatter .hp-cell").count() == 2 * 3
+    page.screenshot(path=str(artifacts / "hparams-scatter.png"))
+
+
+def test_custom_scalars_and_mesh(open_page: Any, demo: Served, artifacts: Path) -> None:
+    page = _open(open_page, demo, "dash=custom_scalars")
+    multi = page.locator('.card[data-tag="train vs val"]')
+    multi.locator("canvas").first.wait_for()
+    assert multi.locator(".legend > span").count() == 10  # 5 runs x (train/loss, val/loss)
+    page.locator('.card[data-tag="val accuracy with 95% band"] canvas').first.wait_for()
+    page.screenshot(path=str(artifacts / "custom-scalars.png"))
+    page = _open(open_page, demo, "dash=mesh")
+    page.locator(".mesh-host canvas").wait_for(timeout=30_000)
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(artifacts / "mesh.png"))
+    assert "1152 vertices" in page.locator(".run-mesh .run-label").inner_text()
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    tmp = tmp_path_factory.mktemp("hostile")
+    logdir = tmp / "logs"
+    evil = '<img src=x onerror="window.__pwned=1">'
+    with SummaryWriter(logdir / evil.replace("/", "_")) as w:
+        w.add_text(
+            "notes",
+            "# Title\n\n<script>window.__pwned=2</script>\n\n"
+            + evil
+            + "\n\n[click](javascript:window.__pwned=3)",
+            0,
+        )
+        w.add_text(evil, "a tag name that is markup", 0)
+        w.add_image(evil, np.zeros((3, 4, 4)), 0)
+    yield from serve(["--logdir", str(logdir)], tmp)
+
+
+def test_markdown_and_names_never_run_script(open_page: Any, hostile: Served, artifacts: Path) -> None:
+    page = open_page(f"{hostile.url}/?dark=0&dash=text")
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.locator(".card .markdown h1").first.wait_for(timeout=60_000)
+    page.wait_for_timeout(500)
+    assert page.evaluate("() => window.__pwned") is None
+    assert page.locator(".markdown script").count() == 0
+    assert page.locator(".markdown img[onerror]").count() == 0
+    assert page.locator(".markdown a[href^='javascript']").count() == 0
+    # Run and tag names that are markup show as text.
+    assert page.locator(".run-name", has_text="<img").count() == 1
+    assert page.locator(".card-title", has_text="<img").count() == 1
+    page.locator("header nav a", has_text="Images").click()
+    page.locator(".card .image-row img").first.wait_for()
+    page.wait_for_timeout(300)
+    assert page.evaluate("() => window.__pwned") is None and not dialogs
+    page.screenshot(path=str(artifacts / "text-hostile.png"))
