@@ -1,20 +1,25 @@
 // The shell: a navigation bar listing only the dashboards that have data, the run selector,
 // each dashboard's settings, empty/loading states and live reload. The active dashboard,
 // selected runs and settings live in the URL, so a link opens the same view.
+import { lazy, Suspense } from "preact/compat";
 import { useCallback, useEffect, useState } from "preact/hooks";
 import { api, kinds, type RunInfo, type Status, type TagsByRun } from "./api/client";
 import { runColor } from "./core/colors";
 import { readState, safeRegex, type ViewState, writeState } from "./core/urlState";
-import { AudioDashboard } from "./plugins/audio/AudioDashboard";
-import { CustomScalarsDashboard } from "./plugins/custom_scalars/CustomScalarsDashboard";
-import { DistributionsDashboard } from "./plugins/histograms/DistributionsDashboard";
-import { HistogramsDashboard } from "./plugins/histograms/HistogramsDashboard";
-import { HParamsDashboard } from "./plugins/hparams/HParamsDashboard";
-import { ImagesDashboard } from "./plugins/images/ImagesDashboard";
-import { MeshDashboard } from "./plugins/mesh/MeshDashboard";
-import { PrCurvesDashboard } from "./plugins/pr_curves/PrCurvesDashboard";
 import { ScalarsDashboard } from "./plugins/scalars/ScalarsDashboard";
-import { TextDashboard } from "./plugins/text/TextDashboard";
+
+// Every other dashboard is its own chunk, loaded when first opened: a page opened on the
+// images dashboard does not parse the markdown, three.js or hparams code.
+const AudioDashboard = lazy(() => import("./plugins/audio/AudioDashboard").then((m) => ({ default: m.AudioDashboard })));
+const CustomScalarsDashboard = lazy(() => import("./plugins/custom_scalars/CustomScalarsDashboard").then((m) => ({ default: m.CustomScalarsDashboard })));
+const DistributionsDashboard = lazy(() => import("./plugins/histograms/DistributionsDashboard").then((m) => ({ default: m.DistributionsDashboard })));
+const HistogramsDashboard = lazy(() => import("./plugins/histograms/HistogramsDashboard").then((m) => ({ default: m.HistogramsDashboard })));
+const HParamsDashboard = lazy(() => import("./plugins/hparams/HParamsDashboard").then((m) => ({ default: m.HParamsDashboard })));
+const loadImages = () => import("./plugins/images/ImagesDashboard");
+const ImagesDashboard = lazy(() => loadImages().then((m) => ({ default: m.ImagesDashboard })));
+const MeshDashboard = lazy(() => import("./plugins/mesh/MeshDashboard").then((m) => ({ default: m.MeshDashboard })));
+const PrCurvesDashboard = lazy(() => import("./plugins/pr_curves/PrCurvesDashboard").then((m) => ({ default: m.PrCurvesDashboard })));
+const TextDashboard = lazy(() => import("./plugins/text/TextDashboard").then((m) => ({ default: m.TextDashboard })));
 
 const POLL_MS = 3000;
 
@@ -110,6 +115,13 @@ function Settings({ dash, view, setView }: { dash: string; view: ViewState; setV
   return <section><h3>Settings</h3>{body}</section>;
 }
 
+// The dashboard named in the URL is known before the server answers: start loading its code
+// and its tag list at once instead of after /api/plugins (saves two round trips on a cold open).
+const initialDash = new URLSearchParams(window.location.search).get("dash") ?? "";
+const initialTags: Promise<{ runs: TagsByRun; generation: number }> | null = ["images", "audio", "histograms", "text", "pr_curves"].includes(initialDash)
+  ? kinds.tags(initialDash) : initialDash === "distributions" ? kinds.tags("histograms") : null;
+if (initialDash === "images") void loadImages();
+
 export function App() {
   const [view, setViewState] = useState<ViewState>(readState);
   const [runs, setRuns] = useState<RunInfo[]>([]);
@@ -157,7 +169,13 @@ export function App() {
   useEffect(() => {
     if (!TAGGED.has(activePlugin)) return;
     let stop = false;
-    kinds.tags(activePlugin).then((t) => { if (!stop) setKindTags({ plugin: activePlugin, tags: t.runs }); }).catch((e: Error) => setError(e.message));
+    // The prefetched list is used only if it was read at the generation shown now.
+    const prefetched = kindTags === null && initialTags &&
+      (initialDash === activePlugin || (initialDash === "distributions" && activePlugin === "histograms"));
+    const load = prefetched
+      ? initialTags!.then((t) => (t.generation === generation ? t : kinds.tags(activePlugin)))
+      : kinds.tags(activePlugin);
+    load.then((t) => { if (!stop) setKindTags({ plugin: activePlugin, tags: t.runs }); }).catch((e: Error) => setError(e.message));
     return () => { stop = true; };
   }, [activePlugin, generation]);
 
@@ -228,7 +246,7 @@ export function App() {
             </section>
           )}
         </aside>
-        <main>{main}</main>
+        <main><Suspense fallback={<div class="loading">loading…</div>}>{main}</Suspense></main>
       </div>
     </div>
   );

@@ -85,8 +85,13 @@ const q = (params: Record<string, string | number>) =>
   new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString();
 
 export const kinds = {
-  tags: (plugin: string) => call<{ runs: TagsByRun }>(`/api/plugins/${plugin}/tags`),
+  tags: (plugin: string) => call<{ runs: TagsByRun; generation: number }>(`/api/plugins/${plugin}/tags`),
   steps: (plugin: string, run: string, tag: string) => call<Steps>(`/api/plugins/${plugin}/steps?${q({ run, tag })}`),
+  imageCard: (tag: string, runs: string[]) => {
+    const p = new URLSearchParams({ tag });
+    for (const r of runs) p.append("run", r);
+    return call<{ runs: Record<string, Steps & { last: { width: number; height: number; samples: number } | null }> }>(`/api/plugins/images/card?${p}`);
+  },
   imageStep: (run: string, tag: string, index: number) => call<ImageStep>(`/api/plugins/images/step?${q({ run, tag, index })}`),
   imageUrl: (run: string, tag: string, index: number, sample: number) => `/api/plugins/images/image?${q({ run, tag, index, sample })}`,
   audioStep: (run: string, tag: string, index: number) => call<AudioStep>(`/api/plugins/audio/step?${q({ run, tag, index })}`),

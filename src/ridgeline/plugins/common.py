@@ -13,11 +13,15 @@ from ridgeline.errors import NotFound
 
 
 def tags_by_run(provider: DataProvider, plugin: str) -> dict[str, Any]:
-    """``{"runs": {run: {tag: {count, first_step, last_step, last_wall_time, ...}}}}``."""
+    """``{"runs": {run: {tag: {count, first_step, last_step, ...}}}, "generation": g}``.
+
+    ``generation`` is the data generation read (as ``/api/plugins`` reports it), so a client
+    can tell whether a list it fetched early is still current."""
+    generation = provider.generation()
     runs: dict[str, dict[str, Any]] = {}
     for t in provider.list_tags(plugin):
         runs.setdefault(t.run, {})[t.tag] = tag_entry(t)
-    return {"runs": runs}
+    return {"runs": runs, "generation": generation}
 
 
 def tag_entry(t: PluginTag) -> dict[str, Any]:

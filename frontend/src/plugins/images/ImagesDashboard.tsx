@@ -1,35 +1,45 @@
 // The images dashboard: a card per tag (grouped by prefix) with the selected runs side by
-// side; per run a step slider and every image of that step. Cards and images load only when
-// they scroll into view, so a logdir with thousands of images opens fast.
+// side; per run a step slider and every image of that step. A card asks for nothing until it
+// scrolls into view, and then needs one request (steps and newest sizes of all its runs) plus
+// its images, so a logdir with thousands of images opens fast.
 import { useState } from "preact/hooks";
-import { kinds, type TagsByRun } from "../../api/client";
-import { useFetch, useVisible } from "../../core/hooks";
+import { type ImageStep, kinds, type Steps, type TagsByRun } from "../../api/client";
+import { type Loaded, useFetch, useVisible } from "../../core/hooks";
 import { StepSlider } from "../../core/StepSlider";
 import { TagGroups } from "../../core/TagGroups";
 import type { ViewState } from "../../core/urlState";
 
 interface Common { view: ViewState; generation: number; colors: Record<string, string> }
 
-function RunImages(props: Common & { run: string; tag: string; onOpen: (src: string, title: string) => void }) {
+interface RunData { steps: Steps; last: { width: number; height: number; samples: number } | null }
+
+function RunImages(props: Common & { run: string; tag: string; data: RunData; onOpen: (src: string, title: string) => void }) {
   const [picked, setPicked] = useState<number | null>(null);  // null: follow the newest step
-  const steps = useFetch(() => kinds.steps("images", props.run, props.tag), [props.run, props.tag, props.generation]);
-  const n = steps.data?.step.length ?? 0;
+  const steps: Loaded<Steps> = { data: props.data.steps, error: null };
+  const n = props.data.steps.step.length;
   const index = picked === null ? n - 1 : Math.min(picked, n - 1);
-  const info = useFetch(n ? () => kinds.imageStep(props.run, props.tag, index) : null, [props.run, props.tag, index, n]);
+  const newest = index === n - 1 && props.data.last;
+  const fetched = useFetch(n && !newest ? () => kinds.imageStep(props.run, props.tag, index) : null, [props.run, props.tag, index, n, !!newest]);
+  const info: Loaded<ImageStep> = newest
+    ? { data: { step: props.data.steps.step[index], wall_time: props.data.steps.wall_time[index], ...props.data.last! }, error: null }
+    : fetched;
   const { brightness, contrast, actualSize } = props.view;
   const style = { filter: `brightness(${brightness}) contrast(${contrast})` };
+  // Image bytes are fetched only once this run's row is on screen (the browser's own lazy
+  // loading starts a screen or more ahead).
+  const [ref, onScreen] = useVisible<HTMLDivElement>("0px");
   return (
-    <div class="run-images">
+    <div class="run-images" ref={ref}>
       <div class="run-label"><span class="swatch" style={{ background: props.colors[props.run] }} /> {props.run}</div>
-      {steps.error && <div class="error">{steps.error}</div>}
       {steps.data && <StepSlider steps={steps.data} index={index} onChange={setPicked} />}
       <div class="image-row">
-        {info.data && Array.from({ length: info.data.samples }, (_, s) => {
+        {info.data && onScreen && Array.from({ length: info.data.samples }, (_, s) => {
           const src = kinds.imageUrl(props.run, props.tag, index, s);
           const w = info.data!.width;
           return (
             <img key={src} src={src} loading="lazy" alt={`${props.tag} step ${info.data!.step} #${s}`}
-              class={actualSize ? "actual" : "fit"} style={{ ...style, ...(actualSize && w ? { width: `${w}px` } : {}) }}
+              class={actualSize ? "actual" : "fit"}
+              style={{ ...style, aspectRatio: w && info.data!.height ? `${w} / ${info.data!.height}` : undefined, ...(actualSize && w ? { width: `${w}px` } : {}) }}
               onClick={() => props.onOpen(src, `${props.run} · ${props.tag} · step ${info.data!.step}${info.data!.samples > 1 ? ` #${s}` : ""}`)} />
           );
         })}
@@ -39,14 +49,28 @@ function RunImages(props: Common & { run: string; tag: string; onOpen: (src: str
   );
 }
 
+// About the height a card will have (runs in columns of at least 240 px, images assumed
+// square), so that only the cards really on screen ask for data.
+function placeholderHeight(runs: number): number {
+  const width = Math.max(300, window.innerWidth - 330);
+  const cols = Math.max(1, Math.floor((width + 12) / 252));
+  const colWidth = (width - 12 * (cols - 1)) / cols;
+  return Math.ceil(runs / cols) * (Math.min(colWidth, 400) + 64);
+}
+
 function ImageCard(props: Common & { tag: string; runs: string[]; onOpen: (src: string, title: string) => void }) {
-  const [ref, visible] = useVisible<HTMLDivElement>();
+  const [ref, visible] = useVisible<HTMLDivElement>("0px");
+  const card = useFetch(visible ? () => kinds.imageCard(props.tag, props.runs) : null, [visible, props.tag, props.runs.join("\n"), props.generation]);
   return (
     <div class="card image-card" ref={ref} data-tag={props.tag}>
       <div class="card-head"><span class="card-title" title={props.tag}>{props.tag}</span></div>
-      {!visible ? <div class="loading" style={{ height: 160 }}>…</div> : (
+      {card.error && <div class="error">{card.error}</div>}
+      {!card.data ? <div class="loading" style={{ height: placeholderHeight(props.runs.length) }}>…</div> : (
         <div class="runs-side-by-side">
-          {props.runs.map((run) => <RunImages key={run} {...props} run={run} />)}
+          {props.runs.filter((run) => card.data!.runs[run]).map((run) => {
+            const d = card.data!.runs[run];
+            return <RunImages key={run} {...props} run={run} data={{ steps: { step: d.step, wall_time: d.wall_time }, last: d.last }} />;
+          })}
         </div>
       )}
     </div>

@@ -38,6 +38,28 @@ class ImagesPlugin:
             """Steps and wall times of every logged set of images, in order."""
             return common.steps(provider, PLUGIN_NAME, run, tag)
 
+        @r.get("/card")
+        def card(
+            tag: Tag, run: Annotated[list[str], Query(description="runs (repeat the parameter)")]
+        ) -> dict[str, Any]:
+            """Everything a card needs at first paint, in one request: per run, its steps and
+            the newest step's image size and count. Runs without the tag are left out."""
+            out: dict[str, Any] = {}
+            for name in run:
+                found = provider.list_steps(name, tag)
+                if not found:
+                    continue
+                last = provider.read_values(name, tag, [-1]) or []
+                images = read_images(last[0].value) if last else None
+                out[name] = {
+                    "step": [s.step for s in found],
+                    "wall_time": [s.wall_time for s in found],
+                    "last": None
+                    if images is None
+                    else {"width": images.width, "height": images.height, "samples": len(images.blobs)},
+                }
+            return {"runs": out}
+
         @r.get("/step")
         def step(run: Run, tag: Tag, index: Index = -1) -> dict[str, Any]:
             """One logged set: its step, time, image size and how many images it holds."""
