@@ -96,17 +96,26 @@ def main() -> None:
     logdir = os.path.join(tmp, "images")
     t = time.perf_counter()
     n = write_logdir(logdir, a.runs, a.tags, a.steps)
-    print(f"wrote {n:,} images ({a.runs} runs x {a.tags} tags x {a.steps} steps) in {time.perf_counter() - t:.1f} s")
+    print(
+        f"wrote {n:,} images ({a.runs} runs x {a.tags} tags x {a.steps} steps) in {time.perf_counter() - t:.1f} s"
+    )
 
     results = {}
     port = free_port()
     db = os.path.join(tmp, "index.sqlite")
     exe = shutil.which("ridgeline") or "ridgeline"
-    proc = subprocess.Popen([exe, "--logdir", logdir, "--port", str(port), "--db", db], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [exe, "--logdir", logdir, "--port", str(port), "--db", db],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait_http(f"http://127.0.0.1:{port}/api/plugins/images/tags")
         time.sleep(2)  # first index done
-        runs = [measure(f"http://127.0.0.1:{port}/?dash=images&dark=0", "/api/plugins/images/image") for _ in range(a.repeat)]
+        runs = [
+            measure(f"http://127.0.0.1:{port}/?dash=images&dark=0", "/api/plugins/images/image")
+            for _ in range(a.repeat)
+        ]
         results["ridgeline"] = runs
     finally:
         proc.terminate()
@@ -115,7 +124,16 @@ def main() -> None:
     if not a.skip_tensorboard:
         port = free_port()
         tb = subprocess.Popen(
-            [sys.executable, "-m", "tensorboard.main", "--logdir", logdir, "--port", str(port), "--load_fast=true"],
+            [
+                sys.executable,
+                "-m",
+                "tensorboard.main",
+                "--logdir",
+                logdir,
+                "--port",
+                str(port),
+                "--load_fast=true",
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -130,7 +148,9 @@ def main() -> None:
                 except Exception:
                     pass
                 time.sleep(0.5)
-            results["tensorboard"] = [measure(f"{url}/#images", "/data/plugin/images/individualImage") for _ in range(a.repeat)]
+            results["tensorboard"] = [
+                measure(f"{url}/#images", "/data/plugin/images/individualImage") for _ in range(a.repeat)
+            ]
         finally:
             tb.terminate()
             tb.wait(10)
