@@ -9,7 +9,7 @@ import sys
 import urllib.request
 from pathlib import Path
 
-from conftest import serve
+from serving import serve
 
 from ridgeline import SummaryWriter
 
