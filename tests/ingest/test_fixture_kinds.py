@@ -99,3 +99,55 @@ def test_every_fixture_value_matches_tensorboard(
                     assert ours == theirs, (run, tag)
                 compared += 1
     assert compared >= 10, f"only {compared} {plugin} values in the fixtures"
+
+
+def test_fixture_hparams_sessions_match_tensorboard(provider: LocalDataProvider, fixtures_dir: Path) -> None:
+    from google.protobuf import json_format
+    from tb_oracle import tensorboard_metadata
+    from tensorboard.plugins.hparams import api_pb2 as tb_api
+    from tensorboard.plugins.hparams import plugin_data_pb2 as tb_hparams
+
+    from ridgeline.plugins.hparams.reader import experiment
+
+    sessions = {s["run"]: s for s in experiment(provider)["sessions"]}
+    compared = 0
+    for run_dir in sorted({p.parent for p in fixtures_dir.rglob("*tfevents*")}):
+        run = os.path.relpath(run_dir, fixtures_dir).replace(os.sep, "/")
+        meta = tensorboard_metadata(run_dir, "hparams")
+        if "_hparams_/session_start_info" not in meta:
+            continue
+        start = tb_hparams.HParamsPluginData.FromString(
+            meta["_hparams_/session_start_info"]
+        ).session_start_info
+        want = json_format.MessageToDict(start)["hparams"]
+        assert sessions[run]["hparams"] == want, run
+        if "_hparams_/session_end_info" in meta:
+            end = tb_hparams.HParamsPluginData.FromString(meta["_hparams_/session_end_info"]).session_end_info
+            assert sessions[run]["status"] == tb_api.Status.Name(end.status).removeprefix("STATUS_").lower()
+        compared += 1
+    assert compared >= 8 and len(sessions) == compared
+
+
+def test_fixture_meshes_and_layouts_match_tensorboard(
+    provider: LocalDataProvider, fixtures_dir: Path
+) -> None:
+    from tensorboard.plugins.custom_scalar import layout_pb2 as tb_layout
+
+    from ridgeline.plugins.custom_scalars.reader import read_layout
+    from ridgeline.tensor_util import to_numpy
+
+    meshes = layouts = 0
+    for run_dir in sorted({p.parent for p in fixtures_dir.rglob("*tfevents*")}):
+        run = os.path.relpath(run_dir, fixtures_dir).replace(os.sep, "/")
+        for tag, events in tensorboard_tensors(run_dir, "mesh").items():
+            values = provider.read_values(run, tag) or []
+            for v, (_, _, arr) in zip(values, events, strict=True):
+                np.testing.assert_array_equal(to_numpy(v.value.tensor), arr)
+                meshes += 1
+        for tag, events in tensorboard_tensors(run_dir, "custom_scalars").items():
+            values = provider.read_values(run, tag) or []
+            for v, (_, _, arr) in zip(values, events, strict=True):
+                theirs = tb_layout.Layout.FromString(arr.reshape(-1)[0])
+                assert read_layout(v.value).SerializeToString() == theirs.SerializeToString()
+                layouts += 1
+    assert meshes >= 2 and layouts >= 2
