@@ -11,6 +11,7 @@ interface Props {
   setView: (v: Partial<ViewState>) => void;
   card: (tag: string, runs: string[]) => ComponentChildren;
   what: string;  // e.g. "image" for "no image tags"
+  pinned?: string[];  // tags shown again in a "Pinned" group at the top
 }
 
 export function tagsOfRuns(tags: TagsByRun, runs: string[]): Map<string, string[]> {
@@ -26,6 +27,7 @@ export function tagsOfRuns(tags: TagsByRun, runs: string[]): Map<string, string[
 
 export function TagGroups(props: Props) {
   if (!props.tags) return <div class="loading">loading…</div>;
+  const pinned = (props.pinned ?? []).filter((t) => tagsOfRuns(props.tags!, props.selectedRuns).has(t));
   const re = safeRegex(props.view.tagFilter);
   const byTag = tagsOfRuns(props.tags, props.selectedRuns);
   const all = [...byTag.keys()].sort();
@@ -46,6 +48,9 @@ export function TagGroups(props: Props) {
       </div>
       {props.selectedRuns.length === 0 && <div class="empty">No runs selected. Pick runs on the left.</div>}
       {props.selectedRuns.length > 0 && all.length === 0 && <div class="empty">The selected runs have no {props.what} tags.</div>}
+      {pinned.length > 0 && (
+        <section class="group pinned"><h2>Pinned</h2><div class="cards">{pinned.map((t) => props.card(t, byTag.get(t)!))}</div></section>
+      )}
       {[...groups.entries()].map(([g, tags]) => (
         <section class="group" key={g}>
           <h2>{g} <span class="muted">({tags.length})</span></h2>

@@ -6,10 +6,16 @@ meshes) all expose ``tags`` and ``steps`` the same way; these functions keep tha
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
 
 from ridgeline.data.provider import DataProvider, PluginTag, StepValue
 from ridgeline.errors import NotFound
+
+Run = Annotated[str, Query(description="run name")]
+Tag = Annotated[str, Query(description="tag name")]
+Index = Annotated[int, Query(description="position in /steps; negative counts from the end")]
 
 
 def tags_by_run(provider: DataProvider, plugin: str) -> dict[str, Any]:
@@ -66,3 +72,18 @@ def sample_indices(total: int, limit: int | None) -> list[int] | None:
     if limit <= 1:
         return [total - 1]
     return sorted({round(i * (total - 1) / (limit - 1)) for i in range(limit)})
+
+
+def tag_router(provider: DataProvider, plugin: str) -> APIRouter:
+    """A router with the routes every tag-based plugin has: ``/tags`` and ``/steps``."""
+    r = APIRouter(tags=[plugin])
+
+    @r.get("/tags", summary=f"{plugin} tags per run")
+    def list_tags() -> dict[str, Any]:
+        return tags_by_run(provider, plugin)
+
+    @r.get("/steps", summary="steps and wall times of every logged value, in order")
+    def list_steps(run: Run, tag: Tag) -> dict[str, Any]:
+        return steps(provider, plugin, run, tag)
+
+    return r

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from fastapi.responses import Response
 
 from ridgeline.data.provider import DataProvider
@@ -12,27 +12,14 @@ from ridgeline.errors import NotFound
 from ridgeline.plugins import common
 from ridgeline.plugins.audio.metadata import PLUGIN_NAME
 from ridgeline.plugins.audio.reader import read_clips
-
-Run = Annotated[str, Query(description="run name")]
-Tag = Annotated[str, Query(description="tag name")]
-Index = Annotated[int, Query(description="position in /steps; negative counts from the end")]
+from ridgeline.plugins.common import Index, Run, Tag
 
 
 class AudioPlugin:
     name = PLUGIN_NAME
 
     def router(self, provider: DataProvider) -> APIRouter:
-        r = APIRouter(tags=[PLUGIN_NAME])
-
-        @r.get("/tags")
-        def tags() -> dict[str, Any]:
-            """Audio tags per run."""
-            return common.tags_by_run(provider, PLUGIN_NAME)
-
-        @r.get("/steps")
-        def steps(run: Run, tag: Tag) -> dict[str, Any]:
-            """Steps and wall times of every logged set of clips, in order."""
-            return common.steps(provider, PLUGIN_NAME, run, tag)
+        r = common.tag_router(provider, PLUGIN_NAME)
 
         @r.get("/step")
         def step(run: Run, tag: Tag, index: Index = -1) -> dict[str, Any]:

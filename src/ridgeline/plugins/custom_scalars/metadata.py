@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ridgeline.plugins.summary_metadata import plugin_metadata
 from ridgeline.proto import summary_pb2
 
 PLUGIN_NAME = "custom_scalars"
@@ -10,7 +11,4 @@ CONFIG_TAG = "custom_scalars__config__"
 
 def create_summary_metadata() -> summary_pb2.SummaryMetadata:
     """Metadata marking a string tensor holding a serialized ``Layout``."""
-    return summary_pb2.SummaryMetadata(
-        plugin_data=summary_pb2.SummaryMetadata.PluginData(plugin_name=PLUGIN_NAME),
-        data_class=summary_pb2.DATA_CLASS_TENSOR,
-    )
+    return plugin_metadata(PLUGIN_NAME)

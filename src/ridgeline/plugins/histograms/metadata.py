@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ridgeline.plugins.histograms import plugin_data_pb2
+from ridgeline.plugins.summary_metadata import plugin_metadata
 from ridgeline.proto import summary_pb2
 
 PLUGIN_NAME = "histograms"
@@ -12,9 +13,4 @@ PROTO_VERSION = 0
 def create_summary_metadata(display_name: str = "", description: str = "") -> summary_pb2.SummaryMetadata:
     """Metadata marking a float64 tensor ``[k, 3]`` of (left, right, count) as a histogram."""
     content = plugin_data_pb2.HistogramPluginData(version=PROTO_VERSION).SerializeToString()
-    return summary_pb2.SummaryMetadata(
-        display_name=display_name,
-        summary_description=description,
-        plugin_data=summary_pb2.SummaryMetadata.PluginData(plugin_name=PLUGIN_NAME, content=content),
-        data_class=summary_pb2.DATA_CLASS_TENSOR,
-    )
+    return plugin_metadata(PLUGIN_NAME, content, summary_pb2.DATA_CLASS_TENSOR, display_name, description)

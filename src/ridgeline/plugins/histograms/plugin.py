@@ -13,11 +13,10 @@ from fastapi import APIRouter, Query
 
 from ridgeline.data.provider import DataProvider, StepValue
 from ridgeline.plugins import common
+from ridgeline.plugins.common import Run, Tag
 from ridgeline.plugins.histograms.metadata import PLUGIN_NAME
 from ridgeline.plugins.histograms.reader import BASIS_POINTS, percentiles, read_buckets
 
-Run = Annotated[str, Query(description="run name")]
-Tag = Annotated[str, Query(description="tag name")]
 Points = Annotated[int | None, Query(ge=1, le=100_000, description="at most this many steps (evenly spaced)")]
 
 
@@ -32,12 +31,7 @@ class HistogramsPlugin:
     name = PLUGIN_NAME
 
     def router(self, provider: DataProvider) -> APIRouter:
-        r = APIRouter(tags=[PLUGIN_NAME])
-
-        @r.get("/tags")
-        def tags() -> dict[str, Any]:
-            """Histogram tags per run."""
-            return common.tags_by_run(provider, PLUGIN_NAME)
+        r = common.tag_router(provider, PLUGIN_NAME)
 
         @r.get("/histograms")
         def histograms(run: Run, tag: Tag, points: Points = 500) -> dict[str, Any]:

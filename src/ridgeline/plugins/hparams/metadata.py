@@ -8,6 +8,7 @@ the logdir), a session start (the hparam values of one run) and a session end (i
 from __future__ import annotations
 
 from ridgeline.plugins.hparams import plugin_data_pb2
+from ridgeline.plugins.summary_metadata import plugin_metadata
 from ridgeline.proto import summary_pb2
 
 PLUGIN_NAME = "hparams"
@@ -19,12 +20,7 @@ SESSION_END_INFO_TAG = "_hparams_/session_end_info"
 
 def create_summary_metadata(data: plugin_data_pb2.HParamsPluginData) -> summary_pb2.SummaryMetadata:
     data.version = PROTO_VERSION
-    return summary_pb2.SummaryMetadata(
-        plugin_data=summary_pb2.SummaryMetadata.PluginData(
-            plugin_name=PLUGIN_NAME, content=data.SerializeToString()
-        ),
-        data_class=summary_pb2.DATA_CLASS_TENSOR,
-    )
+    return plugin_metadata(PLUGIN_NAME, data.SerializeToString())
 
 
 def parse_plugin_data(metadata: summary_pb2.SummaryMetadata) -> plugin_data_pb2.HParamsPluginData:

@@ -14,29 +14,16 @@ from fastapi.responses import Response
 from ridgeline.data.provider import DataProvider
 from ridgeline.errors import NotFound
 from ridgeline.plugins import common
+from ridgeline.plugins.common import Index, Run, Tag
 from ridgeline.plugins.images.metadata import PLUGIN_NAME
 from ridgeline.plugins.images.reader import mime_type, read_images
-
-Run = Annotated[str, Query(description="run name")]
-Tag = Annotated[str, Query(description="tag name")]
-Index = Annotated[int, Query(description="position in /steps; negative counts from the end")]
 
 
 class ImagesPlugin:
     name = PLUGIN_NAME
 
     def router(self, provider: DataProvider) -> APIRouter:
-        r = APIRouter(tags=[PLUGIN_NAME])
-
-        @r.get("/tags")
-        def tags() -> dict[str, Any]:
-            """Image tags per run."""
-            return common.tags_by_run(provider, PLUGIN_NAME)
-
-        @r.get("/steps")
-        def steps(run: Run, tag: Tag) -> dict[str, Any]:
-            """Steps and wall times of every logged set of images, in order."""
-            return common.steps(provider, PLUGIN_NAME, run, tag)
+        r = common.tag_router(provider, PLUGIN_NAME)
 
         @r.get("/card")
         def card(

@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from ridgeline.plugins.mesh import plugin_data_pb2
+from ridgeline.plugins.summary_metadata import plugin_metadata
 from ridgeline.proto import summary_pb2
 
 PLUGIN_NAME = "mesh"
@@ -44,12 +45,7 @@ def create_summary_metadata(
         shape=list(shape),
         json_config=json.dumps(config, sort_keys=True) if config else "",
     )
-    return summary_pb2.SummaryMetadata(
-        plugin_data=summary_pb2.SummaryMetadata.PluginData(
-            plugin_name=PLUGIN_NAME, content=data.SerializeToString()
-        ),
-        data_class=summary_pb2.DATA_CLASS_TENSOR,
-    )
+    return plugin_metadata(PLUGIN_NAME, data.SerializeToString())
 
 
 def parse_plugin_data(metadata: summary_pb2.SummaryMetadata) -> plugin_data_pb2.MeshPluginData:

@@ -10,10 +10,10 @@ from fastapi import APIRouter, Query
 from ridgeline.data.provider import DataProvider
 from ridgeline.errors import NotFound
 from ridgeline.plugins import common
+from ridgeline.plugins.common import Run
 from ridgeline.plugins.mesh.metadata import PLUGIN_NAME
 from ridgeline.plugins.mesh.reader import mesh_at, meshes
 
-Run = Annotated[str, Query(description="run name")]
 Name = Annotated[str, Query(description="mesh name (the tag given to add_mesh)")]
 
 

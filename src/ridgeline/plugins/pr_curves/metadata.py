@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ridgeline.plugins.pr_curves import plugin_data_pb2
+from ridgeline.plugins.summary_metadata import plugin_metadata
 from ridgeline.proto import summary_pb2
 
 PLUGIN_NAME = "pr_curves"
@@ -15,13 +16,8 @@ def create_summary_metadata(
 ) -> summary_pb2.SummaryMetadata:
     """Metadata marking a float tensor ``[6, num_thresholds]`` (rows: :data:`ROWS`) as a PR curve."""
     content = plugin_data_pb2.PrCurvePluginData(version=PROTO_VERSION, num_thresholds=num_thresholds)
-    return summary_pb2.SummaryMetadata(
-        display_name=display_name,
-        summary_description=description,
-        plugin_data=summary_pb2.SummaryMetadata.PluginData(
-            plugin_name=PLUGIN_NAME, content=content.SerializeToString()
-        ),
-        data_class=summary_pb2.DATA_CLASS_TENSOR,
+    return plugin_metadata(
+        PLUGIN_NAME, content.SerializeToString(), summary_pb2.DATA_CLASS_TENSOR, display_name, description
     )
 
 

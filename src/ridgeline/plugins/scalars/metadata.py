@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ridgeline.plugins.scalars import plugin_data_pb2
+from ridgeline.plugins.summary_metadata import plugin_metadata
 from ridgeline.proto import summary_pb2
 
 PLUGIN_NAME = "scalars"
@@ -15,9 +16,4 @@ PROTO_VERSION = 0
 def create_summary_metadata(display_name: str = "", description: str = "") -> summary_pb2.SummaryMetadata:
     """Metadata marking a rank-0 tensor as a scalar (shared, do not mutate)."""
     content = plugin_data_pb2.ScalarPluginData(version=PROTO_VERSION).SerializeToString()
-    return summary_pb2.SummaryMetadata(
-        display_name=display_name,
-        summary_description=description,
-        plugin_data=summary_pb2.SummaryMetadata.PluginData(plugin_name=PLUGIN_NAME, content=content),
-        data_class=summary_pb2.DATA_CLASS_SCALAR,
-    )
+    return plugin_metadata(PLUGIN_NAME, content, summary_pb2.DATA_CLASS_SCALAR, display_name, description)

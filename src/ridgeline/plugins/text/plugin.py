@@ -9,23 +9,16 @@ from fastapi import APIRouter, Query
 
 from ridgeline.data.provider import DataProvider
 from ridgeline.plugins import common
+from ridgeline.plugins.common import Run, Tag
 from ridgeline.plugins.text.metadata import PLUGIN_NAME
 from ridgeline.plugins.text.reader import read_text
-
-Run = Annotated[str, Query(description="run name")]
-Tag = Annotated[str, Query(description="tag name")]
 
 
 class TextPlugin:
     name = PLUGIN_NAME
 
     def router(self, provider: DataProvider) -> APIRouter:
-        r = APIRouter(tags=[PLUGIN_NAME])
-
-        @r.get("/tags")
-        def tags() -> dict[str, Any]:
-            """Text tags per run."""
-            return common.tags_by_run(provider, PLUGIN_NAME)
+        r = common.tag_router(provider, PLUGIN_NAME)
 
         @r.get("/texts")
         def texts(
