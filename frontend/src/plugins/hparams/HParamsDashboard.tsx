@@ -4,7 +4,6 @@
 // Clicking a session opens its scalar curves below.
 import { useMemo, useState } from "preact/hooks";
 import { type Experiment, kinds, type Session, type TagsByRun } from "../../api/client";
-import { fmtValue } from "../../charts/LineChart";
 import { useFetch } from "../../core/hooks";
 import type { ViewState } from "../../core/urlState";
 import { ScalarCard } from "../scalars/ScalarCard";
@@ -17,7 +16,7 @@ interface Props {
 }
 
 const num = (v: Value): number | null => (typeof v === "number" ? v : typeof v === "string" && v !== "" && !Number.isNaN(Number(v)) ? Number(v) : null);
-const show = (v: Value) => (v === null || v === undefined ? "–" : typeof v === "number" ? fmtValue(v) : String(v));
+const show = (v: Value) => (v === null || v === undefined ? "–" : typeof v === "number" ? (Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(5)))) : String(v));
 
 function columnsOf(exp: Experiment): Column[] {
   return [
