@@ -162,7 +162,6 @@ def inspect(args: argparse.Namespace) -> None:
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    logging.getLogger("numba").setLevel(logging.WARNING)
     parser = argparse.ArgumentParser(prog="ridgeline", description="TensorBoard-compatible dashboards")
     sub = parser.add_subparsers(dest="command")
     p_serve = sub.add_parser("serve", help="serve a logdir (the default command)")

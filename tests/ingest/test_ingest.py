@@ -6,6 +6,7 @@ import logging
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from ridgeline import SummaryWriter
@@ -103,3 +104,24 @@ def test_replaced_file_is_reread(tmp_path: Path) -> None:
     os.rename(g, f)  # same name, shorter content
     ing.reload()
     assert store.read_scalars("run", "loss").steps.tolist() == list(range(10))  # type: ignore[union-attr]
+
+
+def test_python_fallback_reads_the_same_as_the_compiled_kernels(
+    fixtures_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ridgeline.ingest import kernels
+
+    assert kernels.AVAILABLE  # the install (or first use) compiled them
+    compiled = SQLiteStore(tmp_path / "c.sqlite")
+    Ingester(compiled, [("", str(fixtures_dir))]).reload()
+    monkeypatch.setattr(kernels, "_LIB", None)  # as on a machine without a C compiler
+    fallback = SQLiteStore(tmp_path / "py.sqlite")
+    Ingester(fallback, [("", str(fixtures_dir))]).reload()
+    assert [(t.run, t.tag, t.count, t.last_step) for t in fallback.tags()] == [
+        (t.run, t.tag, t.count, t.last_step) for t in compiled.tags()
+    ]
+    for t in compiled.tags(1):
+        a, b = compiled.read_scalars(t.run, t.tag), fallback.read_scalars(t.run, t.tag)
+        assert a is not None and b is not None
+        np.testing.assert_array_equal(a.steps, b.steps)
+        np.testing.assert_array_equal(a.values, b.values)

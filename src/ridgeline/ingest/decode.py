@@ -1,6 +1,6 @@
 """Stage 2 (ingest): decode a stretch of event-file bytes into scalar columns and events.
 
-The compiled kernels frame and decode the common scalar layouts; this module gathers their
+The compiled kernels (``kernels.py``) frame and decode the common scalar layouts; this module gathers their
 floats column-wise, names the tags, and sends every other record through protobuf
 (``events.parse_event``). The result keeps record order, which the run loader needs to apply
 restarts at the right place.
@@ -57,11 +57,11 @@ def decode(buf: np.ndarray, start: int, base_offset: int = 0) -> DecodedChunk:
         buf: bytes as uint8, ``buf[0]`` being file offset ``base_offset``.
         start: index in ``buf`` of the first record.
     """
-    # Imported here: numba's import and cache load (~0.5 s) is paid only when there is
-    # something to decode, so reopening an up-to-date index stays fast.
-    from ridgeline.ingest import _kernels as kernels
+    # Imported here: loading (or, the first time, compiling) the kernels is paid only when
+    # there is something to decode, so reopening an up-to-date index stays fast.
+    from ridgeline.ingest import kernels
 
-    starts, lengths, end, bad, stopped = kernels.frame(buf, start, kernels.CRC_TABLE)
+    starts, lengths, end, bad, stopped = kernels.frame(buf, start)
     problems = [
         f"skipped a corrupt record at byte {base_offset + int(o)} (data checksum mismatch)" for o in bad
     ]

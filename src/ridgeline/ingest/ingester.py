@@ -12,10 +12,12 @@ from __future__ import annotations
 import collections
 import logging
 import os
+import queue
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 
@@ -26,7 +28,11 @@ from ridgeline.store.base import FileState, Store
 
 logger = logging.getLogger(__name__)
 
-CHUNK_BYTES = 64 << 20
+# Bytes decoded at a time. Small enough that the chunks in flight (a few per decoding thread)
+# stay a few tens of MB; large enough that per-chunk overhead is noise (~30k records a chunk).
+CHUNK_BYTES = 1 << 20
+_QUEUED_CHUNKS = 1  # decoded chunks a thread may hold ahead of the writer, per file
+_COMMIT_BYTES = 16 << 20
 _MAX_PROBLEMS = 20
 
 Progress = Callable[[int, int], None]
@@ -61,8 +67,29 @@ def _read_chunks(path: str, offset: int) -> Iterator[tuple[int, DecodedChunk]]:
             offset += chunk.end
 
 
-def _decode_file(path: str, offset: int) -> list[tuple[int, DecodedChunk]]:
-    return list(_read_chunks(path, offset))
+_DONE = object()
+
+
+def _stream_file(path: str, offset: int, out: queue.Queue[object], stop: threading.Event) -> None:
+    """Decode ``path`` chunk by chunk into ``out`` (bounded: waits while the writer catches
+    up), then put ``_DONE``. An error is put instead of raised; ``stop`` abandons the file."""
+
+    def put(item: object) -> bool:
+        while not stop.is_set():
+            try:
+                out.put(item, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    try:
+        for item in _read_chunks(path, offset):
+            if not put(item):
+                return
+    except Exception as exc:  # reported by the writer thread, in file order
+        put(exc)
+    put(_DONE)
 
 
 class Ingester:
@@ -123,69 +150,94 @@ class Ingester:
                 known = self.store.file_states()
         todo = [ef for ef in files if ef.size > (known[ef.path].offset if ef.path in known else -1)]
         total = sum(ef.size - (known[ef.path].offset if ef.path in known else 0) for ef in todo)
-        done = 0
         if progress:
             progress(0, total)
         with ThreadPoolExecutor(self.workers, thread_name_prefix="ridgeline-decode") as pool:
-            # At most 2 x workers files are decoded ahead of the one being written, which
-            # bounds memory to a few files' worth of columns.
+            # Files are decoded in order on the worker threads, each streaming its chunks
+            # through a small queue; the writer (this thread) applies them in file order. Memory
+            # stays at a few chunks per thread however large the files are.
             pending = iter(todo)
-            futures: collections.deque[tuple[EventFile, Future[list[tuple[int, DecodedChunk]]]]] = (
-                collections.deque()
-            )
+            streams: collections.deque[tuple[EventFile, queue.Queue[object]]] = collections.deque()
+            stop = threading.Event()
 
             def submit_next() -> None:
                 ef = next(pending, None)
                 if ef is not None:
                     start = known[ef.path].offset if ef.path in known else 0
-                    futures.append((ef, pool.submit(_decode_file, ef.path, start)))
+                    q: queue.Queue[object] = queue.Queue(maxsize=_QUEUED_CHUNKS)
+                    pool.submit(_stream_file, ef.path, start, q, stop)
+                    streams.append((ef, q))
 
-            for _ in range(2 * self.workers):
+            for _ in range(self.workers + 1):
                 submit_next()
-            while futures:
-                ef, fut = futures.popleft()
-                submit_next()
-                prev = known.get(ef.path)
-                state = self._run_state(ef.run, known)
-                offset = prev.offset if prev else 0
-                records = prev.records if prev else 0
-                problems = list(prev.problems) if prev else []
-                file_version = prev.file_version if prev else None
-
-                try:
-                    chunks = fut.result()
-                except OSError as exc:
-                    problems.append(f"cannot read: {exc}")
-                    chunks = []
-                for base, chunk in chunks:
-                    if file_version is None:
-                        for _, ev in chunk.events:
-                            if ev.file_version is not None:
-                                file_version = ev.file_version
-                                break
-                    # Each file starts a fresh version context (TensorBoard tracks it per file).
-                    if base == 0:
-                        state.file_version = _version_number(file_version) if file_version else 0.0
-                    apply_chunk(self.store, ef.run, state, chunk, ef.path)
-                    offset = base + chunk.end
-                    records += chunk.records
-                    report.records += chunk.records
-                    for problem in chunk.problems:
-                        message = f"{ef.path}: {problem}"
-                        if message not in self._warned:
-                            self._warned.add(message)
-                            logger.warning("%s", message)
-                        report.problems.append(message)
-                    problems = (problems + chunk.problems)[-_MAX_PROBLEMS:]
-                    self._save_state(ef, offset, records, file_version, problems)
-                if not chunks and prev is None:
-                    self._save_state(ef, offset, records, file_version, problems)
-                report.files += 1
-                report.bytes_read += offset - (prev.offset if prev else 0)
-                done += ef.size - (prev.offset if prev else 0)
-                if progress:
-                    progress(done, total)
+            try:
+                self._apply_streams(streams, submit_next, known, report, progress, total)
+            finally:
+                stop.set()  # an error here must not leave decoding threads blocked on a queue
         return report
+
+    def _apply_streams(
+        self,
+        streams: collections.deque[tuple[EventFile, queue.Queue[object]]],
+        submit_next: Callable[[], None],
+        known: dict[str, FileState],
+        report: ReloadReport,
+        progress: Progress | None,
+        total: int,
+    ) -> None:
+        done = 0
+        while streams:
+            ef, q = streams.popleft()
+            submit_next()
+            prev = known.get(ef.path)
+            state = self._run_state(ef.run, known)
+            offset = prev.offset if prev else 0
+            records = prev.records if prev else 0
+            problems = list(prev.problems) if prev else []
+            file_version = prev.file_version if prev else None
+
+            chunks = 0
+            uncommitted = 0
+            while (item := q.get()) is not _DONE:
+                if isinstance(item, OSError):
+                    problems.append(f"cannot read: {item}")
+                    continue
+                if isinstance(item, BaseException):
+                    raise item
+                base, chunk = cast(tuple[int, DecodedChunk], item)
+                chunks += 1
+                if file_version is None:
+                    for _, ev in chunk.events:
+                        if ev.file_version is not None:
+                            file_version = ev.file_version
+                            break
+                # Each file starts a fresh version context (TensorBoard tracks it per file).
+                if base == 0:
+                    state.file_version = _version_number(file_version) if file_version else 0.0
+                apply_chunk(self.store, ef.run, state, chunk, ef.path)
+                offset = base + chunk.end
+                records += chunk.records
+                report.records += chunk.records
+                for problem in chunk.problems:
+                    message = f"{ef.path}: {problem}"
+                    if message not in self._warned:
+                        self._warned.add(message)
+                        logger.warning("%s", message)
+                    report.problems.append(message)
+                problems = (problems + chunk.problems)[-_MAX_PROBLEMS:]
+                # Commit every few MB (and at the end of the file): a crash loses at most
+                # that much work, and small chunks do not pay a commit each.
+                uncommitted += chunk.end
+                if uncommitted >= _COMMIT_BYTES:
+                    self._save_state(ef, offset, records, file_version, problems)
+                    uncommitted = 0
+            if uncommitted or (chunks == 0 and prev is None):
+                self._save_state(ef, offset, records, file_version, problems)
+            report.files += 1
+            report.bytes_read += offset - (prev.offset if prev else 0)
+            done += ef.size - (prev.offset if prev else 0)
+            if progress:
+                progress(done, total)
 
     def _save_state(
         self, ef: EventFile, offset: int, records: int, file_version: str | None, problems: list[str]
