@@ -4,7 +4,10 @@
     ridgeline --logdir runs/example
 
 Only the import differs from a torch.utils.tensorboard script: the loss is passed as a tensor
-(no ``.item()``), and ridgeline reads it off the training thread.
+(no ``.item()``), and ridgeline reads it off the training thread. Every few epochs it also
+logs weight histograms, the first layer's weights as an image, a PR curve of the validation
+set, and at the end the run's hparams with its final metrics (the HParams dashboard compares
+the learning rates).
 """
 
 from __future__ import annotations
@@ -47,6 +50,16 @@ def main() -> None:
                     writer.add_scalar("val/loss", loss_fn(val_logits, y_val), step)
                     writer.add_scalar("val/accuracy", (val_logits.argmax(1) == y_val).float().mean(), step)
                 writer.add_scalar("train/epoch", epoch, step)
+                if epoch % 5 == 0 or epoch == a.epochs - 1:
+                    for name, param in model.named_parameters():
+                        writer.add_histogram(f"weights/{name}", param, step)
+                    first = model[0].weight  # 64 x 20: one row per hidden unit
+                    span = first.abs().max().clamp(min=1e-8)
+                    writer.add_image("weights/layer0", (first / span + 1) / 2, step, dataformats="HW")
+                    probs = val_logits.softmax(1)[:, 1]
+                    writer.add_pr_curve("val/pr_curve", y_val, probs, step)
+            final_acc = (val_logits.argmax(1) == y_val).float().mean()
+            writer.add_hparams({"lr": lr, "hidden": 64}, {"hparam/val_accuracy": final_acc}, run_name=".")
 
 
 if __name__ == "__main__":
