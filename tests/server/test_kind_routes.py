@@ -126,3 +126,29 @@ def test_values_survive_reopen_and_restarts_drop_orphans(tmp_path: Path) -> None
     again = _client(logdir, tmp_path / "i.sqlite")  # reopened index: nothing re-read, refs still valid
     r = again.get("/api/plugins/images/image", params={"run": "r", "tag": "x", "index": 5})
     assert np.asarray(Image.open(io.BytesIO(r.content))).min() == 255
+
+
+def test_a_truncated_file_gives_a_clear_error_not_a_crash(tmp_path: Path) -> None:
+    logdir = tmp_path / "logs"
+    with SummaryWriter(logdir / "r") as w:
+        for s in range(3):
+            w.add_image("x", np.zeros((3, 8, 8)), s)
+    client = _client(logdir, tmp_path / "i.sqlite")
+    (path,) = (logdir / "r").glob("*tfevents*")
+    path.write_bytes(path.read_bytes()[:200])  # replaced by a shorter file after indexing
+    r = client.get("/api/plugins/images/image", params={"run": "r", "tag": "x", "index": 2})
+    assert r.status_code == 404 and "shorter than when it was indexed" in r.json()["detail"]
+    path.unlink()
+    r = client.get("/api/plugins/images/step", params={"run": "r", "tag": "x", "index": 1})
+    assert r.status_code == 404 and "cannot read" in r.json()["detail"]
+
+
+def test_a_file_rewritten_in_place_gives_a_clear_error(tmp_path: Path) -> None:
+    logdir = tmp_path / "logs"
+    with SummaryWriter(logdir / "r") as w:
+        w.add_image("x", np.zeros((3, 8, 8)), 0)
+    client = _client(logdir, tmp_path / "i.sqlite")
+    (path,) = (logdir / "r").glob("*tfevents*")
+    path.write_bytes(b"\xff" * path.stat().st_size)  # same size, other bytes
+    r = client.get("/api/plugins/images/image", params={"run": "r", "tag": "x", "index": 0})
+    assert r.status_code == 404 and "changed since it was indexed" in r.json()["detail"]

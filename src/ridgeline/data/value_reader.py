@@ -10,6 +10,8 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
+from google.protobuf.message import DecodeError
+
 from ridgeline.errors import NotFound
 from ridgeline.proto import event_pb2, summary_pb2
 from ridgeline.store.base import ValueRef
@@ -52,7 +54,12 @@ class ValueReader:
             raise NotFound(f"cannot read {ref.path}: {exc.strerror or exc}") from exc
         if len(data) != ref.length:
             raise NotFound(f"{ref.path} is shorter than when it was indexed")
-        event = event_pb2.Event.FromString(data)
+        try:
+            event = event_pb2.Event.FromString(data)
+        except DecodeError as exc:
+            raise NotFound(
+                f"{ref.path} changed since it was indexed (byte {ref.offset} is no event)"
+            ) from exc
         with self._lock:
             if key not in self._cache:
                 self._cache[key] = (event, ref.length)
