@@ -13,6 +13,7 @@ export interface Line {
   smoothed: number[];
   steps: number[];
   walls: number[];
+  dash?: number[];    // line dash pattern (several tags of one run in one chart)
 }
 
 export interface ChartOptions {
@@ -81,7 +82,7 @@ export function LineChart(props: { lines: Line[]; opts: ChartOptions; handle?: (
   const linesRef = useRef(props.lines);
   linesRef.current = props.lines;
   const { xType, logX, logY, ignoreOutliers, dark, height } = props.opts;
-  const seriesKey = props.lines.map((l) => `${l.label}|${l.color}`).join(",");
+  const seriesKey = props.lines.map((l) => `${l.label}|${l.color}|${l.dash ?? ""}`).join(",");
 
   useEffect(() => {
     const el = host.current!;
@@ -89,9 +90,9 @@ export function LineChart(props: { lines: Line[]; opts: ChartOptions; handle?: (
     const gridColor = dark ? "rgba(255,255,255,0.08)" : "rgba(0,0,0,0.07)";
     const series: uPlot.Series[] = [{}];
     for (const l of props.lines) {
-      series.push({ label: `${l.label} (raw)`, stroke: l.color + "40", width: 1, spanGaps: true, points: { show: false } });
+      series.push({ label: `${l.label} (raw)`, stroke: l.color + "40", width: 1, spanGaps: true, dash: l.dash, points: { show: false } });
       // A series of a few points (a final metric, an eval every epoch) shows its points.
-      series.push({ label: l.label, stroke: l.color, width: 1.6, spanGaps: true, points: { show: l.x.length <= 24, size: 6, fill: l.color } });
+      series.push({ label: l.label, stroke: l.color, width: 1.6, spanGaps: true, dash: l.dash, points: { show: l.x.length <= 24, size: 6, fill: l.color } });
     }
     const opts: uPlot.Options = {
       width: el.clientWidth || 400,

@@ -1,5 +1,5 @@
 // Stable, distinct run colors: a run keeps its color across reloads and page loads.
-export const PALETTE = [
+const PALETTE = [
   "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf",
   "#bcbd22", "#3b5bdb", "#f08c00", "#0ca678", "#c2255c", "#7048e8", "#5c940d", "#1098ad",
 ];

@@ -7,11 +7,12 @@ import { api, type Category, type Chart, kinds, type TagsByRun } from "../../api
 import { type Band, BandChart, type BandLine } from "../../charts/BandChart";
 import { type Line, LineChart } from "../../charts/LineChart";
 import { smooth } from "../../charts/smoothing";
-import { PALETTE } from "../../core/colors";
 import { useFetch, useVisible } from "../../core/hooks";
 import type { ViewState } from "../../core/urlState";
 
 interface Common { view: ViewState; generation: number; colors: Record<string, string>; scalarTags: TagsByRun; selectedRuns: string[] }
+
+const DASHES: (number[] | undefined)[] = [undefined, [6, 4], [2, 3], [10, 3, 2, 3]];
 
 function regexes(patterns: string[]): RegExp[] {
   return patterns.flatMap((p) => { try { return [new RegExp(`^(?:${p})$`)]; } catch { return []; } });
@@ -29,15 +30,20 @@ function MultilineChart(props: Common & { chart: Chart }) {
   const lines: Line[] = (data.data ?? []).map((s) => {
     const t0 = s.wall_time[0] ?? 0;
     const x = props.view.xAxis === "step" ? s.step : props.view.xAxis === "relative" ? s.wall_time.map((w) => w - t0) : s.wall_time;
-    const color = tagsInChart.length > 1 ? PALETTE[(props.selectedRuns.indexOf(s.run) * tagsInChart.length + tagsInChart.indexOf(s.tag)) % PALETTE.length] : props.colors[s.run];
-    return { label: `${s.run}: ${s.tag}`, color, x, y: s.value, smoothed: smooth(s.value, props.view.smoothing), steps: s.step, walls: s.wall_time };
+    // The run decides the color (as everywhere), the tag the dash pattern.
+    const dash = DASHES[tagsInChart.indexOf(s.tag) % DASHES.length];
+    return { label: `${s.run}: ${s.tag}`, color: props.colors[s.run] ?? "#888", dash, x, y: s.value, smoothed: smooth(s.value, props.view.smoothing), steps: s.step, walls: s.wall_time };
   });
   if (!pairs.length) return <div class="muted">No scalar tag of the selected runs matches {(props.chart.multiline ?? []).join(", ")}.</div>;
   return (
     <>
       {data.data ? <LineChart lines={lines} opts={{ xType: props.view.xAxis, logX: props.view.logX, logY: props.view.logY, ignoreOutliers: props.view.ignoreOutliers, dark: props.view.dark, height: 240 }} />
         : <div class="loading" style={{ height: 240 }}>loading…</div>}
-      <div class="legend">{lines.map((l) => <span key={l.label}><span class="swatch" style={{ background: l.color }} /> {l.label}</span>)}</div>
+      <div class="legend">{lines.map((l) => (
+        <span key={l.label}>
+          <svg width="22" height="8"><line x1="0" y1="4" x2="22" y2="4" stroke={l.color} stroke-width="2" stroke-dasharray={l.dash?.join(" ")} /></svg> {l.label}
+        </span>
+      ))}</div>
     </>
   );
 }

@@ -69,7 +69,9 @@ function Filters(props: { exp: Experiment; filters: Record<string, string[]>; ra
 }
 
 function TableView(props: { cols: Column[]; sessions: Session[]; colors: Record<string, string>; open: (s: Session) => void; opened: string | null }) {
-  const [sort, setSort] = useState<{ key: string; desc: boolean } | null>(null);
+  // Sorted by the first metric, best (highest) first, until a column header is clicked.
+  const firstMetric = props.cols.find((c) => c.kind === "metric");
+  const [sort, setSort] = useState<{ key: string; desc: boolean } | null>(firstMetric ? { key: firstMetric.key, desc: true } : null);
   const rows = useMemo(() => {
     if (!sort) return props.sessions;
     const col = props.cols.find((c) => c.key === sort.key);
