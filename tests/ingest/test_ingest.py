@@ -125,3 +125,25 @@ def test_python_fallback_reads_the_same_as_the_compiled_kernels(
         assert a is not None and b is not None
         np.testing.assert_array_equal(a.steps, b.steps)
         np.testing.assert_array_equal(a.values, b.values)
+
+
+def test_an_index_from_an_older_version_is_rebuilt_not_an_error(tmp_path: Path) -> None:
+    import sqlite3
+
+    from ridgeline.store.sqlite_store import SCHEMA_VERSION
+
+    db = tmp_path / "old.sqlite"
+    conn = sqlite3.connect(db)
+    conn.executescript(
+        "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO meta VALUES('schema', '1');"
+    )
+    conn.commit()
+    conn.close()
+    logdir = tmp_path / "logs"
+    with SummaryWriter(logdir / "r") as w:
+        w.add_scalar("loss", 1.0, 0)
+    store = SQLiteStore(db)
+    Ingester(store, [("", str(logdir))]).reload()
+    assert [(t.run, t.tag, t.count) for t in store.tags()] == [("r", "loss", 1)]
+    row = sqlite3.connect(db).execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+    assert int(row[0]) == SCHEMA_VERSION
