@@ -118,3 +118,27 @@ def test_extreme_indices_rule() -> None:
     idx = extreme_indices(v, 40)
     assert {0, 123, 456, 999} <= set(idx.tolist())
     assert extreme_indices(v, 5000).tolist() == list(range(1000))
+
+
+def test_tags_carry_the_newest_value_non_finite_included(client: TestClient) -> None:
+    tags = client.get("/api/plugins/scalars/tags").json()["runs"]
+    assert tags["a"]["train/loss"]["last_value"] == pytest.approx(np.sin(9999 / 300))
+    assert tags["a"]["weird"]["last_value"] == "-Infinity"
+    assert tags["b"]["train/loss"]["last_value"] == 9
+
+
+def test_hparams_metric_of_a_diverged_run_is_nan(tmp_path: Path) -> None:
+    logdir = tmp_path / "logs"
+    with SummaryWriter(logdir / "sweep") as w:
+        w.add_hparams({"lr": 1.0}, {"hparam/loss": float("nan")}, run_name="diverged")
+        w.add_hparams({"lr": 0.1}, {"hparam/loss": 0.5}, run_name="fine")
+    store = SQLiteStore(tmp_path / "i.sqlite")
+    ingester = Ingester(store, [("", str(logdir))])
+    ingester.reload()
+    exp = (
+        TestClient(create_app(LocalDataProvider(store, ingester)))
+        .get("/api/plugins/hparams/experiment")
+        .json()
+    )
+    metrics = {s["run"]: s["metrics"]["hparam/loss"] for s in exp["sessions"]}
+    assert metrics == {"sweep/diverged": "NaN", "sweep/fine": 0.5}

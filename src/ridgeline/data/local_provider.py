@@ -87,6 +87,7 @@ class LocalDataProvider:
                     info.last_wall_time,
                     display,
                     description,
+                    info.last_value,
                 )
             )
         return out

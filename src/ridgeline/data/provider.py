@@ -30,6 +30,7 @@ class TagSummary:
     last_wall_time: float | None
     display_name: str
     description: str
+    last_value: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

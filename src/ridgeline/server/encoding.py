@@ -7,6 +7,7 @@ the browser), everything else as plain numbers.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -22,6 +23,13 @@ def float_list(values: np.ndarray) -> list[Any]:
     for i in bad.tolist():
         out[i] = _NON_FINITE[repr(float(values[i]))]
     return out
+
+
+def json_float(value: float | None) -> float | str | None:
+    """One float for JSON: non-finite values as the strings :func:`float_list` uses."""
+    if value is None or math.isfinite(value):
+        return value
+    return _NON_FINITE[repr(float(value))]
 
 
 def float_column(values: np.ndarray) -> Any:

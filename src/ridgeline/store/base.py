@@ -36,6 +36,7 @@ class TagInfo:
     last_step: int | None
     last_wall_time: float | None
     version: int
+    last_value: float | None = None  # newest scalar value (None for other kinds)
 
 
 @dataclass(frozen=True, slots=True)

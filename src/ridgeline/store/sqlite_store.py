@@ -22,6 +22,7 @@ import json
 import logging
 import os
 import sqlite3
+import struct
 import threading
 from pathlib import Path
 
@@ -29,8 +30,17 @@ import numpy as np
 
 from ridgeline.store.base import FileState, ScalarSeries, TagInfo, ValueRef
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _MERGE_AT = 32
+# A tag's newest value, 8 bytes: SQLite would store a REAL NaN as NULL, and a diverged run's
+# NaN must read back as NaN.
+_F64 = struct.Struct("<d")
+
+
+def _f64(value: float) -> bytes:
+    return _F64.pack(float(value))
+
+
 logger = logging.getLogger(__name__)
 
 _SCHEMA = """
@@ -41,7 +51,8 @@ CREATE TABLE IF NOT EXISTS files(
 CREATE TABLE IF NOT EXISTS tags(
     id INTEGER PRIMARY KEY, run TEXT NOT NULL, tag TEXT NOT NULL, plugin TEXT NOT NULL,
     data_class INTEGER NOT NULL, metadata BLOB NOT NULL, count INTEGER NOT NULL DEFAULT 0,
-    first_step INTEGER, last_step INTEGER, last_wall_time REAL, chunks INTEGER NOT NULL DEFAULT 0,
+    first_step INTEGER, last_step INTEGER, last_wall_time REAL, last_value BLOB,
+    chunks INTEGER NOT NULL DEFAULT 0,
     version INTEGER NOT NULL DEFAULT 0, UNIQUE(run, tag));
 CREATE TABLE IF NOT EXISTS scalar_chunks(
     tag_id INTEGER NOT NULL, seq INTEGER NOT NULL, n INTEGER NOT NULL,
@@ -189,8 +200,15 @@ class SQLiteStore:
             )
             conn.execute(
                 "UPDATE tags SET count=count+?, chunks=chunks+1, version=version+1,"
-                " first_step=COALESCE(first_step, ?), last_step=?, last_wall_time=? WHERE id=?",
-                (int(steps.size), int(steps[0]), int(steps[-1]), float(wall_times[-1]), tid),
+                " first_step=COALESCE(first_step, ?), last_step=?, last_wall_time=?, last_value=? WHERE id=?",
+                (
+                    int(steps.size),
+                    int(steps[0]),
+                    int(steps[-1]),
+                    float(wall_times[-1]),
+                    _f64(values[-1]),
+                    tid,
+                ),
             )
             if chunks + 1 >= _MERGE_AT:
                 self._merge_chunks(tid)
@@ -238,13 +256,14 @@ class SQLiteStore:
             )
         conn.execute(
             "UPDATE tags SET count=?, chunks=?, version=version+1, first_step=?, last_step=?,"
-            " last_wall_time=? WHERE id=?",
+            " last_wall_time=?, last_value=? WHERE id=?",
             (
                 n,
                 1 if n else 0,
                 int(series.steps[0]) if n else None,
                 int(series.steps[-1]) if n else None,
                 float(series.wall_times[-1]) if n else None,
+                _f64(series.values[-1]) if n else None,
                 tid,
             ),
         )
@@ -322,14 +341,29 @@ class SQLiteStore:
     def tags(self, data_class: int | None = None) -> list[TagInfo]:
         sql = (
             "SELECT run, tag, plugin, data_class, metadata, count, first_step, last_step,"
-            " last_wall_time, version FROM tags"
+            " last_wall_time, version, last_value FROM tags"
         )
         args: tuple[int, ...] = ()
         if data_class is not None:
             sql += " WHERE data_class=?"
             args = (data_class,)
         rows = self._conn().execute(sql + " ORDER BY run, tag", args).fetchall()
-        return [TagInfo(*r) for r in rows]
+        return [
+            TagInfo(
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                r[5],
+                r[6],
+                r[7],
+                r[8],
+                r[9],
+                None if r[10] is None else _F64.unpack(r[10])[0],
+            )
+            for r in rows
+        ]
 
     def _read_tag(self, tid: int) -> ScalarSeries:
         rows = (

@@ -10,7 +10,6 @@ infers them. A metric's value is its last logged value.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +24,7 @@ from ridgeline.plugins.hparams.metadata import (
     SESSION_START_INFO_TAG,
     parse_plugin_data,
 )
+from ridgeline.server.encoding import json_float
 
 STATUS_NAMES = {
     pd.STATUS_UNKNOWN: "unknown",
@@ -64,12 +64,6 @@ class Session:
 
 def _metric_key(group: str, tag: str) -> str:
     return f"{group}/{tag}" if group else tag
-
-
-def _json_number(v: float | None) -> float | str | None:
-    if v is None or math.isfinite(v):
-        return v
-    return "NaN" if math.isnan(v) else ("Infinity" if v > 0 else "-Infinity")
 
 
 def experiment(provider: DataProvider) -> dict[str, Any]:
@@ -163,16 +157,12 @@ def experiment(provider: DataProvider) -> dict[str, Any]:
                             "description": "",
                         },
                     )
-    scalar_tags = {(sc.run, sc.tag) for sc in scalars}
+    # The index keeps each tag's newest value: no series is read, however big the sweep.
+    last_values = {(sc.run, sc.tag): sc.last_value for sc in scalars}
     for s in sessions.values():
         for metric in metric_infos.values():
             run = f"{s.run}/{metric['group']}" if metric["group"] else s.run
-            value = None
-            if (run, metric["tag"]) in scalar_tags:
-                points = provider.read_scalars(run, metric["tag"], None)
-                if points is not None and points.values.size:
-                    value = float(points.values[-1])
-            s.metrics[metric["key"]] = value
+            s.metrics[metric["key"]] = last_values.get((run, metric["tag"]))
 
     return {
         "hparams": sorted(hparam_infos.values(), key=lambda h: h["name"]),
@@ -182,7 +172,7 @@ def experiment(provider: DataProvider) -> dict[str, Any]:
                 "run": s.run,
                 "group": s.group,
                 "hparams": s.hparams,
-                "metrics": {k: _json_number(v) for k, v in s.metrics.items()},
+                "metrics": {k: json_float(v) for k, v in s.metrics.items()},
                 "status": s.status,
                 "start_time": s.start_time,
                 "end_time": s.end_time,

@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from ridgeline.data.provider import DataProvider
 from ridgeline.errors import InvalidArgument, NotFound
 from ridgeline.plugins.scalars.metadata import PLUGIN_NAME
-from ridgeline.server.encoding import JSONBody, dumps, float_list, points_json
+from ridgeline.server.encoding import JSONBody, dumps, float_list, json_float, points_json
 
 MAX_POINTS = 1_000_000
 
@@ -46,6 +46,7 @@ class ScalarsLogic:
                 "first_step": t.first_step,
                 "last_step": t.last_step,
                 "last_wall_time": t.last_wall_time,
+                "last_value": json_float(t.last_value),
                 "display_name": t.display_name,
                 "description": t.description,
             }
