@@ -151,11 +151,16 @@ def test_hparams_views_and_session_curves(open_page: Any, demo: Served, artifact
     ).uncheck()
     page.wait_for_function("() => document.querySelectorAll('.hp-table tbody tr').length === 2")
     page.screenshot(path=str(artifacts / "hparams-table.png"))
+    with page.expect_download() as dl:
+        page.locator(".filter-bar button", has_text="CSV").click()
+    csv_rows = Path(dl.value.path()).read_text().splitlines()
+    assert csv_rows[0].startswith("run,learning_rate,optimizer,width,") and len(csv_rows) == 1 + 2
     page.locator(".hp-table tbody tr").first.click()
     page.locator(".hp-session .card canvas").first.wait_for(timeout=30_000)
     assert page.locator(".hp-session .card").count() >= 5
     page.locator(".filter-bar .tab", has_text="Parallel").click()
     assert page.locator(".hp-parallel polyline").count() == 2
+    page.locator("select.color-by").select_option(label="optimizer")
     page.screenshot(path=str(artifacts / "hparams-parallel.png"))
     page.locator(".filter-bar .tab", has_text="Scatter").click()
     assert page.locator(".hp-scatter .hp-cell").count() == 2 * 3

@@ -176,11 +176,36 @@ function ScatterView(props: { cols: Column[]; sessions: Session[]; open: (s: Ses
   );
 }
 
+function download(name: string, type: string, body: string): void {
+  const url = URL.createObjectURL(new Blob([body], { type }));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+// The shown sessions as CSV (one row per session: run, hparams, metrics, status) or JSON.
+function exportSessions(cols: Column[], sessions: Session[], format: "csv" | "json"): void {
+  if (format === "json") {
+    download("hparams.json", "application/json", JSON.stringify(sessions, null, 2));
+    return;
+  }
+  const cell = (v: Value) => {
+    const text = v === null || v === undefined ? "" : String(v);
+    return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  const rows = [["run", ...cols.map((c) => c.label), "status"].map(cell).join(",")];
+  for (const s of sessions) rows.push([cell(s.run), ...cols.map((c) => cell(c.get(s))), cell(s.status)].join(","));
+  download("hparams.csv", "text/csv", rows.join("\n") + "\n");
+}
+
 export function HParamsDashboard(props: Props) {
   const exp = useFetch(() => kinds.experiment(), [props.generation]);
   const [filters, setFilters] = useState<Record<string, string[]>>({});
   const [ranges, setRanges] = useState<Record<string, [string, string]>>({});
   const [status, setStatus] = useState<string[]>([]);
+  const [colorKey, setColorKey] = useState<string>("");
   const view = props.view.hpView;
   if (exp.error) return <div class="error">{exp.error}</div>;
   if (!exp.data) return <div class="loading">loading…</div>;
@@ -195,9 +220,16 @@ export function HParamsDashboard(props: Props) {
     }
     return true;
   });
-  const metricCol = cols.find((c) => c.kind === "metric");
-  const scale = colorScale(exp.data.sessions.map((s) => (metricCol ? num(metricCol.get(s)) : null)));
-  const colorBy = (s: Session) => scale(metricCol ? num(metricCol.get(s)) : null);
+  const metricCol = cols.find((c) => c.key === colorKey) ?? cols.find((c) => c.kind === "metric");
+  const colorValues = exp.data.sessions.map((s) => (metricCol ? metricCol.get(s) : null));
+  const numeric = colorValues.every((v) => v === null || num(v) !== null);
+  const scale = colorScale(colorValues.map(num));
+  const categories = [...new Set(colorValues.map(String))].sort();
+  // Numbers on a blue-to-red scale; strings and booleans one hue per value.
+  const colorBy = (s: Session) => {
+    const v = metricCol ? metricCol.get(s) : null;
+    return numeric ? scale(num(v)) : `hsl(${(categories.indexOf(String(v)) * 137) % 360}, 65%, 48%)`;
+  };
   const opened = props.view.hpSession;
   const open = (s: Session) => props.setView({ hpSession: opened === s.run ? "" : s.run });
   const openedTags = opened && props.scalarTags
@@ -213,6 +245,13 @@ export function HParamsDashboard(props: Props) {
           </button>
         ))}
         <span class="muted">{sessions.length} of {exp.data.sessions.length} sessions</span>
+        <label class="row">Color by
+          <select class="color-by" value={metricCol?.key ?? ""} onChange={(e) => setColorKey((e.target as HTMLSelectElement).value)}>
+            {cols.map((c) => <option key={c.key} value={c.key}>{c.label}</option>)}
+          </select>
+        </label>
+        <button class="tab" onClick={() => exportSessions(cols, sessions, "csv")}>CSV</button>
+        <button class="tab" onClick={() => exportSessions(cols, sessions, "json")}>JSON</button>
         {statuses.map((st) => (
           <label class="check" key={st}><input type="checkbox" checked={!status.includes(st)}
             onChange={() => setStatus(status.includes(st) ? status.filter((x) => x !== st) : [...status, st])} /> {st}</label>
