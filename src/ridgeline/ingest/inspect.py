@@ -35,7 +35,8 @@ def inspect_logdirs(logdirs: list[tuple[str, str]], out: TextIO) -> int:
             for info in (t for t in tags if t.run == run):
                 kind = _CLASS.get(info.data_class, "?")
                 rng = f"steps {info.first_step}..{info.last_step}, " if info.count else ""
-                out.write(f"  tag {info.tag!r} [{info.plugin or '-'}, {kind}] {rng}{info.count:,} points\n")
+                unit = "points" if kind == "scalar" else "values"
+                out.write(f"  tag {info.tag!r} [{info.plugin or '-'}, {kind}] {rng}{info.count:,} {unit}\n")
         problems = list(status.problems)
         problems += [f"{p}: cannot be read (permissions)" for p in status.unreadable]
         problems += [f"{p}: no such folder" for p in status.missing]
