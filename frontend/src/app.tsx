@@ -118,8 +118,9 @@ function Settings({ dash, view, setView }: { dash: string; view: ViewState; setV
 // The dashboard named in the URL is known before the server answers: start loading its code
 // and its tag list at once instead of after /api/plugins (saves two round trips on a cold open).
 const initialDash = new URLSearchParams(window.location.search).get("dash") ?? "";
-const initialTags: Promise<{ runs: TagsByRun; generation: number }> | null = ["images", "audio", "histograms", "text", "pr_curves"].includes(initialDash)
-  ? kinds.tags(initialDash) : initialDash === "distributions" ? kinds.tags("histograms") : null;
+const initialPlugin = DASHBOARDS.find((d) => d.id === initialDash)?.plugin ?? "";
+const initialTags: Promise<{ runs: TagsByRun; generation: number }> | null =
+  TAGGED.has(initialPlugin) ? kinds.tags(initialPlugin) : null;
 if (initialDash === "images") void loadImages();
 
 export function App() {
@@ -170,8 +171,7 @@ export function App() {
     if (!TAGGED.has(activePlugin)) return;
     let stop = false;
     // The prefetched list is used only if it was read at the generation shown now.
-    const prefetched = kindTags === null && initialTags &&
-      (initialDash === activePlugin || (initialDash === "distributions" && activePlugin === "histograms"));
+    const prefetched = kindTags === null && initialTags && initialPlugin === activePlugin;
     const load = prefetched
       ? initialTags!.then((t) => (t.generation === generation ? t : kinds.tags(activePlugin)))
       : kinds.tags(activePlugin);

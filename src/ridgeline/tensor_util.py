@@ -27,20 +27,8 @@ _NUMERIC: dict[Any, tuple[str, str | None]] = {
     types_pb2.DT_UINT64: ("<u8", "uint64_val"),
     types_pb2.DT_BOOL: ("?", "bool_val"),
 }
-_DTYPE_OF: dict[str, Any] = {
-    "float32": types_pb2.DT_FLOAT,
-    "float64": types_pb2.DT_DOUBLE,
-    "float16": types_pb2.DT_HALF,
-    "int8": types_pb2.DT_INT8,
-    "int16": types_pb2.DT_INT16,
-    "int32": types_pb2.DT_INT32,
-    "int64": types_pb2.DT_INT64,
-    "uint8": types_pb2.DT_UINT8,
-    "uint16": types_pb2.DT_UINT16,
-    "uint32": types_pb2.DT_UINT32,
-    "uint64": types_pb2.DT_UINT64,
-    "bool": types_pb2.DT_BOOL,
-}
+# numpy dtype name -> DataType, for writing (the inverse of the table above).
+_DTYPE_OF: dict[str, Any] = {np.dtype(code).name: dtype for dtype, (code, _) in _NUMERIC.items()}
 
 
 def _shape(shape: tuple[int, ...]) -> tensor_shape_pb2.TensorShapeProto:

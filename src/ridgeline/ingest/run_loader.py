@@ -41,7 +41,7 @@ def _version_number(file_version: str) -> float:
         return 0.0
 
 
-def apply_chunk(store: Store, run: str, state: RunState, chunk: DecodedChunk, path: str = "") -> None:
+def apply_chunk(store: Store, run: str, state: RunState, chunk: DecodedChunk, path: str) -> None:
     """Write the scalars, value references and tags of ``chunk`` to ``store``, purging on restarts.
 
     Args:

@@ -65,6 +65,22 @@ def value_at(provider: DataProvider, plugin: str, run: str, tag: str, index: int
     return found[0]
 
 
+def values(
+    provider: DataProvider, plugin: str, run: str, tag: str, points: int | None, newest: bool = False
+) -> tuple[int, list[StepValue]]:
+    """(how many values the tag has, at most ``points`` of them): evenly spaced with the first
+    and last kept, or the newest ``points`` when ``newest``."""
+    found = provider.list_steps(run, tag)
+    if found is None:
+        raise not_found(provider, plugin, run, tag)
+    total = len(found)
+    if newest and points is not None and total > points:
+        indices: list[int] | None = list(range(total - points, total))
+    else:
+        indices = None if newest else sample_indices(total, points)
+    return total, provider.read_values(run, tag, indices) or []
+
+
 def sample_indices(total: int, limit: int | None) -> list[int] | None:
     """Evenly spaced positions (first and last kept) when ``total`` exceeds ``limit``."""
     if limit is None or total <= limit:

@@ -163,6 +163,12 @@ class SQLiteStore:
             self._tag_ids[key] = tid
         return tid
 
+    def _registered_tag_id(self, run: str, tag: str) -> int:
+        tid = self._tag_id(run, tag)
+        if tid is None:
+            raise KeyError(f"tag {tag!r} of run {run!r} is not registered")
+        return tid
+
     def register_tag(self, run: str, tag: str, plugin: str, data_class: int, metadata: bytes) -> None:
         """Record a tag; the first registration wins (TensorBoard keeps the first metadata)."""
         with self._write_lock:
@@ -182,9 +188,7 @@ class SQLiteStore:
         if steps.size == 0:
             return
         with self._write_lock:
-            tid = self._tag_id(run, tag)
-            if tid is None:
-                raise KeyError(f"tag {tag!r} of run {run!r} is not registered")
+            tid = self._registered_tag_id(run, tag)
             conn = self._conn()
             count, chunks = conn.execute("SELECT count, chunks FROM tags WHERE id=?", (tid,)).fetchone()
             conn.execute(
@@ -218,9 +222,7 @@ class SQLiteStore:
         if not refs:
             return
         with self._write_lock:
-            tid = self._tag_id(run, tag)
-            if tid is None:
-                raise KeyError(f"tag {tag!r} of run {run!r} is not registered")
+            tid = self._registered_tag_id(run, tag)
             conn = self._conn()
             conn.executemany(
                 "INSERT INTO value_refs VALUES(?,?,?,?,?,?,?)",

@@ -2,7 +2,8 @@
 // label and a download link.
 import { useState } from "preact/hooks";
 import { kinds, type TagsByRun } from "../../api/client";
-import { useFetch, useVisible } from "../../core/hooks";
+import { useFetch } from "../../core/hooks";
+import { LazyCard } from "../../core/LazyCard";
 import { StepSlider } from "../../core/StepSlider";
 import { TagGroups } from "../../core/TagGroups";
 import type { ViewState } from "../../core/urlState";
@@ -34,13 +35,8 @@ function RunAudio(props: Common & { run: string; tag: string }) {
 }
 
 function AudioCard(props: Common & { tag: string; runs: string[] }) {
-  const [ref, visible] = useVisible<HTMLDivElement>();
-  return (
-    <div class="card" ref={ref} data-tag={props.tag}>
-      <div class="card-head"><span class="card-title">{props.tag}</span></div>
-      {visible && props.runs.map((run) => <RunAudio key={run} run={run} tag={props.tag} generation={props.generation} colors={props.colors} />)}
-    </div>
-  );
+  return <LazyCard tag={props.tag} runs={props.runs}
+    run={(run) => <RunAudio run={run} tag={props.tag} generation={props.generation} colors={props.colors} />} />;
 }
 
 export function AudioDashboard(props: Common & { tags: TagsByRun | null; selectedRuns: string[]; view: ViewState; setView: (v: Partial<ViewState>) => void }) {

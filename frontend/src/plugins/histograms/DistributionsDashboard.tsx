@@ -3,7 +3,8 @@
 import { useMemo } from "preact/hooks";
 import { kinds, type TagsByRun } from "../../api/client";
 import { type Band, BandChart, type BandLine } from "../../charts/BandChart";
-import { useFetch, useVisible } from "../../core/hooks";
+import { useFetch } from "../../core/hooks";
+import { LazyCard } from "../../core/LazyCard";
 import { TagGroups } from "../../core/TagGroups";
 import type { ViewState } from "../../core/urlState";
 
@@ -32,13 +33,7 @@ function RunDistribution(props: Common & { run: string; tag: string }) {
 }
 
 function DistributionCard(props: Common & { tag: string; runs: string[] }) {
-  const [ref, visible] = useVisible<HTMLDivElement>();
-  return (
-    <div class="card" ref={ref} data-tag={props.tag}>
-      <div class="card-head"><span class="card-title">{props.tag}</span></div>
-      {visible ? props.runs.map((run) => <RunDistribution key={run} {...props} run={run} />) : <div class="loading" style={{ height: 220 }}>…</div>}
-    </div>
-  );
+  return <LazyCard tag={props.tag} runs={props.runs} placeholder={220} run={(run) => <RunDistribution {...props} run={run} />} />;
 }
 
 export function DistributionsDashboard(props: Common & { tags: TagsByRun | null; selectedRuns: string[]; setView: (v: Partial<ViewState>) => void }) {

@@ -1,6 +1,7 @@
 // The histograms dashboard: a card per tag, one chart per selected run, offset or overlay mode.
 import { kinds, type TagsByRun } from "../../api/client";
-import { useFetch, useVisible } from "../../core/hooks";
+import { useFetch } from "../../core/hooks";
+import { LazyCard } from "../../core/LazyCard";
 import { TagGroups } from "../../core/TagGroups";
 import type { ViewState } from "../../core/urlState";
 import { HistogramChart } from "./HistogramChart";
@@ -20,13 +21,7 @@ function RunHistogram(props: Common & { run: string; tag: string }) {
 }
 
 function HistogramCard(props: Common & { tag: string; runs: string[] }) {
-  const [ref, visible] = useVisible<HTMLDivElement>();
-  return (
-    <div class="card" ref={ref} data-tag={props.tag}>
-      <div class="card-head"><span class="card-title">{props.tag}</span></div>
-      {visible ? props.runs.map((run) => <RunHistogram key={run} {...props} run={run} />) : <div class="loading" style={{ height: 260 }}>…</div>}
-    </div>
-  );
+  return <LazyCard tag={props.tag} runs={props.runs} placeholder={260} run={(run) => <RunHistogram {...props} run={run} />} />;
 }
 
 export function HistogramsDashboard(props: Common & { tags: TagsByRun | null; selectedRuns: string[]; setView: (v: Partial<ViewState>) => void }) {

@@ -15,13 +15,13 @@ interface RunData { steps: Steps; last: { width: number; height: number; samples
 
 function RunImages(props: Common & { run: string; tag: string; data: RunData; onOpen: (src: string, title: string) => void }) {
   const [picked, setPicked] = useState<number | null>(null);  // null: follow the newest step
-  const steps: Loaded<Steps> = { data: props.data.steps, error: null };
-  const n = props.data.steps.step.length;
+  const { steps } = props.data;
+  const n = steps.step.length;
   const index = picked === null ? n - 1 : Math.min(picked, n - 1);
   const newest = index === n - 1 && props.data.last;
   const fetched = useFetch(n && !newest ? () => kinds.imageStep(props.run, props.tag, index) : null, [props.run, props.tag, index, n, !!newest]);
   const info: Loaded<ImageStep> = newest
-    ? { data: { step: props.data.steps.step[index], wall_time: props.data.steps.wall_time[index], ...props.data.last! }, error: null }
+    ? { data: { step: steps.step[index], wall_time: steps.wall_time[index], ...props.data.last! }, error: null }
     : fetched;
   const { brightness, contrast, actualSize } = props.view;
   const style = { filter: `brightness(${brightness}) contrast(${contrast})` };
@@ -31,7 +31,7 @@ function RunImages(props: Common & { run: string; tag: string; data: RunData; on
   return (
     <div class="run-images" ref={ref}>
       <div class="run-label"><span class="swatch" style={{ background: props.colors[props.run] }} /> {props.run}</div>
-      {steps.data && <StepSlider steps={steps.data} index={index} onChange={setPicked} />}
+      <StepSlider steps={steps} index={index} onChange={setPicked} />
       <div class="image-row">
         {info.data && onScreen && Array.from({ length: info.data.samples }, (_, s) => {
           const src = kinds.imageUrl(props.run, props.tag, index, s);

@@ -2,7 +2,8 @@
 // (rank-0 strings) or tables (rank 1 and 2, each cell markdown), or raw text when markdown
 // is switched off.
 import { kinds, type TagsByRun, type TextStep } from "../../api/client";
-import { useFetch, useVisible } from "../../core/hooks";
+import { useFetch } from "../../core/hooks";
+import { LazyCard } from "../../core/LazyCard";
 import { safeMarkdown } from "../../core/markdown";
 import { TagGroups } from "../../core/TagGroups";
 import type { ViewState } from "../../core/urlState";
@@ -46,13 +47,7 @@ function RunTexts(props: Common & { run: string; tag: string }) {
 }
 
 function TextCard(props: Common & { tag: string; runs: string[] }) {
-  const [ref, visible] = useVisible<HTMLDivElement>();
-  return (
-    <div class="card text-card" ref={ref} data-tag={props.tag}>
-      <div class="card-head"><span class="card-title">{props.tag}</span></div>
-      {visible && props.runs.map((run) => <RunTexts key={run} {...props} run={run} />)}
-    </div>
-  );
+  return <LazyCard tag={props.tag} runs={props.runs} extraClass="text-card" run={(run) => <RunTexts {...props} run={run} />} />;
 }
 
 export function TextDashboard(props: Common & { tags: TagsByRun | null; selectedRuns: string[]; setView: (v: Partial<ViewState>) => void }) {

@@ -11,20 +11,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from ridgeline.data.provider import DataProvider, StepValue
+from ridgeline.data.provider import DataProvider
 from ridgeline.plugins import common
 from ridgeline.plugins.common import Run, Tag
 from ridgeline.plugins.histograms.metadata import PLUGIN_NAME
 from ridgeline.plugins.histograms.reader import BASIS_POINTS, percentiles, read_buckets
 
 Points = Annotated[int | None, Query(ge=1, le=100_000, description="at most this many steps (evenly spaced)")]
-
-
-def _values(provider: DataProvider, run: str, tag: str, points: int | None) -> list[StepValue]:
-    found = provider.list_steps(run, tag)
-    if found is None:
-        raise common.not_found(provider, PLUGIN_NAME, run, tag)
-    return provider.read_values(run, tag, common.sample_indices(len(found), points)) or []
 
 
 class HistogramsPlugin:
@@ -36,7 +29,7 @@ class HistogramsPlugin:
         @r.get("/histograms")
         def histograms(run: Run, tag: Tag, points: Points = 500) -> dict[str, Any]:
             """Per step: ``[[left, right, count], ...]``."""
-            values = _values(provider, run, tag, points)
+            _, values = common.values(provider, PLUGIN_NAME, run, tag, points)
             return {
                 "step": [v.step for v in values],
                 "wall_time": [v.wall_time for v in values],
@@ -46,7 +39,7 @@ class HistogramsPlugin:
         @r.get("/distributions")
         def distributions(run: Run, tag: Tag, points: Points = 1000) -> dict[str, Any]:
             """Per step: the values at ``basis_points`` (min ... median ... max)."""
-            values = _values(provider, run, tag, points)
+            _, values = common.values(provider, PLUGIN_NAME, run, tag, points)
             rows = [(v, percentiles(read_buckets(v.value))) for v in values]
             rows = [(v, p) for v, p in rows if p is not None]
             return {

@@ -24,10 +24,7 @@ class PrCurvesPlugin:
             run: Run, tag: Tag, points: Annotated[int | None, Query(ge=1, le=10_000)] = 100
         ) -> dict[str, Any]:
             """Per step: ``{step, wall_time, thresholds, precision, recall, true_positives, ...}``."""
-            found = provider.list_steps(run, tag)
-            if found is None:
-                raise common.not_found(provider, PLUGIN_NAME, run, tag)
-            values = provider.read_values(run, tag, common.sample_indices(len(found), points)) or []
+            _, values = common.values(provider, PLUGIN_NAME, run, tag, points)
             return {
                 "curves": [{"step": v.step, "wall_time": v.wall_time, **read_curve(v.value)} for v in values]
             }

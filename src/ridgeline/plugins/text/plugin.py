@@ -25,11 +25,7 @@ class TextPlugin:
             run: Run, tag: Tag, points: Annotated[int | None, Query(ge=1, le=10_000)] = 100
         ) -> dict[str, Any]:
             """The newest ``points`` steps: ``[{step, wall_time, shape, strings, warning}]``."""
-            found = provider.list_steps(run, tag)
-            if found is None:
-                raise common.not_found(provider, PLUGIN_NAME, run, tag)
-            start = max(0, len(found) - (points or len(found)))
-            values = provider.read_values(run, tag, list(range(start, len(found)))) or []
+            total, values = common.values(provider, PLUGIN_NAME, run, tag, points, newest=True)
             out = []
             for v in values:
                 t = read_text(v.value)
@@ -42,7 +38,7 @@ class TextPlugin:
                         "warning": t.warning,
                     }
                 )
-            return {"total": len(found), "texts": out}
+            return {"total": total, "texts": out}
 
         return r
 
