@@ -43,12 +43,27 @@ class LocalDataProvider:
         self._versions: dict[tuple[str, str], int] = {}
         self._versions_gen = -1
         self._values = ValueReader()
+        self._epoch: int | None = None
 
     def generation(self) -> int:
         return self.store.generation()
 
+    def _check_epoch(self) -> None:
+        """Data was taken away (a run re-read or removed): positions and versions cached so
+        far may name other data now, so every cache starts again."""
+        epoch = self.store.epoch()
+        if epoch != self._epoch:
+            with self._cache_lock:
+                self._cache.clear()
+                self._sampled.clear()
+                self._versions_gen = -1
+            self._values.clear()
+            self._epoch = epoch
+
     def status(self) -> LogdirStatus:
         status = diagnose(self.ingester.logdirs, self.store.file_states())
+        status.problems.extend(self.ingester.problems())
+        status.problems.extend(getattr(self.store, "notes", []))
         status.indexing = self.indexing
         status.progress = self.progress
         return status
@@ -93,6 +108,7 @@ class LocalDataProvider:
         return out
 
     def _version(self, run: str, tag: str) -> int | None:
+        self._check_epoch()
         gen = self.store.generation()
         if gen != self._versions_gen:
             self._versions = {
@@ -166,6 +182,7 @@ class LocalDataProvider:
         return out
 
     def list_steps(self, run: str, tag: str) -> list[StepInfo] | None:
+        self._check_epoch()
         refs = self.store.read_refs(run, tag)
         if not refs:
             return None
@@ -173,6 +190,7 @@ class LocalDataProvider:
 
     def read_values(self, run: str, tag: str, indices: list[int] | None = None) -> list[StepValue] | None:
         """The values of a tag (all, or those at ``indices`` of :meth:`list_steps`)."""
+        self._check_epoch()
         refs = self.store.read_refs(run, tag)
         if not refs:
             return None

@@ -30,6 +30,11 @@ class ValueReader:
         self._max_bytes = max_bytes
         self._lock = threading.Lock()
 
+    def clear(self) -> None:
+        with self._lock:
+            self._cache.clear()
+            self._bytes = 0
+
     def read(self, ref: ValueRef) -> summary_pb2.Summary.Value:
         event = self._event(ref)
         values = event.summary.value

@@ -61,8 +61,8 @@ int64_t rl_frame(const uint8_t *buf, int64_t n, int64_t start, int64_t *starts, 
     while (off + 12 <= n && count < cap && *nbad < cap) {
         uint64_t length = 0;
         for (int k = 0; k < 8; k++) length |= (uint64_t)buf[off + k] << (8 * k);
-        if (masked_crc(buf + off, 8) != u32(buf + off + 8)) {
-            *stopped = off;
+        if (masked_crc(buf + off, 8) != u32(buf + off + 8) || length >= ((uint64_t)1 << 31)) {
+            *stopped = off; /* no record is 2 GiB or more (protobuf's limit) */
             break;
         }
         int64_t data = off + 12;
@@ -78,6 +78,23 @@ int64_t rl_frame(const uint8_t *buf, int64_t n, int64_t start, int64_t *starts, 
     }
     *end = off;
     return count;
+}
+
+/* After a bad length checksum at start - 1: the first offset p >= start whose 12-byte header
+ * checks (length below 2 GiB, length checksum) and whose record, if it lies inside buf[0:n],
+ * also has a good data checksum. A header whose record extends past n counts (more bytes may
+ * complete it). Returns -1 if no header checks before n - 12. */
+int64_t rl_resync(const uint8_t *buf, int64_t n, int64_t start) {
+    for (int64_t p = start; p + 12 <= n; p++) {
+        if (masked_crc(buf + p, 8) != u32(buf + p + 8)) continue;
+        uint64_t length = 0;
+        for (int k = 0; k < 8; k++) length |= (uint64_t)buf[p + k] << (8 * k);
+        if (length >= ((uint64_t)1 << 31)) continue;
+        int64_t data = p + 12;
+        if (data + (int64_t)length + 4 > n) return p;
+        if (masked_crc(buf + data, (int64_t)length) == u32(buf + data + length)) return p;
+    }
+    return -1;
 }
 
 /* Reads a varint at *p (< end); returns 0 and sets *p = -1 on a malformed one. */

@@ -27,6 +27,7 @@ class DecodedChunk:
     Scalar points are in record order; ``order`` is a sort key (record index * 2**16 + value
     index) shared with ``events`` so the two can be interleaved. ``tensor`` marks points that
     came as tensors: they count as scalars only if their tag's metadata says so.
+    ``record_offsets`` holds each record's file offset (for messages naming a bad record).
     """
 
     tags: list[str]
@@ -41,6 +42,7 @@ class DecodedChunk:
     end: int
     records: int
     problems: list[str] = field(default_factory=list)
+    record_offsets: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
 
 def _gather(buf: np.ndarray, offsets: np.ndarray, width: int, dtype: str) -> np.ndarray:
@@ -61,15 +63,7 @@ def decode(buf: np.ndarray, start: int, base_offset: int = 0) -> DecodedChunk:
     # there is something to decode, so reopening an up-to-date index stays fast.
     from ridgeline.ingest import kernels
 
-    starts, lengths, end, bad, stopped = kernels.frame(buf, start)
-    problems = [
-        f"skipped a corrupt record at byte {base_offset + int(o)} (data checksum mismatch)" for o in bad
-    ]
-    if stopped >= 0:
-        problems.append(
-            f"bad length checksum at byte {base_offset + int(stopped)}; the rest of the file cannot be read"
-        )
-        end = len(buf)  # do not retry a file position that can never be framed
+    starts, lengths, end, problems = _frame_all(buf, start, base_offset)
     (
         kind,
         wall_off,
@@ -84,6 +78,19 @@ def decode(buf: np.ndarray, start: int, base_offset: int = 0) -> DecodedChunk:
         meta_hash,
     ) = kernels.decode_scalars(buf, starts, lengths)
 
+    # Metadata: parse each distinct blob once. A blob protobuf rejects sends its records down
+    # the protobuf path, which skips them with a message (one bad value costs that value).
+    parsed: dict[int, summary_pb2.SummaryMetadata] = {}
+    with_meta = np.flatnonzero((kind != kernels.KIND_OTHER) & (meta_start >= 0))
+    if with_meta.size:
+        mh, mfirst = np.unique(meta_hash[with_meta], return_index=True)
+        for h, rep in zip(mh.tolist(), with_meta[mfirst].tolist(), strict=True):
+            s = int(meta_start[rep])
+            try:
+                parsed[h] = summary_pb2.SummaryMetadata.FromString(buf[s : s + int(meta_len[rep])].tobytes())
+            except DecodeError:
+                kind[with_meta[meta_hash[with_meta] == np.uint64(h)]] = kernels.KIND_OTHER
+
     fast = np.flatnonzero(kind != kernels.KIND_OTHER)
     # Tags: one string per distinct hash, checked by length against its representative.
     uniq_hash, first_idx, inverse = np.unique(tag_hash[fast], return_index=True, return_inverse=True)
@@ -95,16 +102,10 @@ def decode(buf: np.ndarray, start: int, base_offset: int = 0) -> DecodedChunk:
         raise AssertionError("tag hash collision")  # pragma: no cover - 64-bit FNV
     tag_ids = inverse.astype(np.int32)
 
-    # Metadata: parse each distinct blob once; the first per tag (in record order) counts.
+    # The first metadata per tag (in record order) counts.
     first_metadata: dict[int, summary_pb2.SummaryMetadata] = {}
-    with_meta = fast[meta_start[fast] >= 0]
-    if with_meta.size:
-        mh, mfirst = np.unique(meta_hash[with_meta], return_index=True)
-        parsed: dict[int, summary_pb2.SummaryMetadata] = {}
-        for h, rep in zip(mh.tolist(), with_meta[mfirst].tolist(), strict=True):
-            s = int(meta_start[rep])
-            parsed[h] = summary_pb2.SummaryMetadata.FromString(buf[s : s + int(meta_len[rep])].tobytes())
-        meta_pos = np.flatnonzero(meta_start[fast] >= 0)
+    meta_pos = np.flatnonzero(meta_start[fast] >= 0)
+    if meta_pos.size:
         _, first_per_tag = np.unique(tag_ids[meta_pos], return_index=True)
         for pos in meta_pos[first_per_tag].tolist():
             first_metadata[int(tag_ids[pos])] = parsed[int(meta_hash[fast[pos]])]
@@ -125,7 +126,7 @@ def decode(buf: np.ndarray, start: int, base_offset: int = 0) -> DecodedChunk:
             record.offset = base_offset + s
             record.length = int(lengths[i])
             events.append((i, record))
-        except DecodeError as exc:
+        except (DecodeError, ValueError, RuntimeError) as exc:
             problems.append(f"skipped an unparsable event at byte {base_offset + s - 12}: {exc}")
     return DecodedChunk(
         tags=tags,
@@ -140,4 +141,72 @@ def decode(buf: np.ndarray, start: int, base_offset: int = 0) -> DecodedChunk:
         end=int(end),
         records=int(starts.size),
         problems=problems,
+        record_offsets=starts.astype(np.int64) + (base_offset - 12),
     )
+
+
+def _frame_all(
+    buf: np.ndarray, start: int, base_offset: int
+) -> tuple[np.ndarray, np.ndarray, int, list[str]]:
+    """Frame every record of ``buf[start:]``, resynchronizing after a bad record header:
+    garbage between records (a torn write, a bit flip in a length) costs only those bytes."""
+    from ridgeline.ingest import kernels
+
+    all_starts: list[np.ndarray] = []
+    all_lengths: list[np.ndarray] = []
+    problems: list[str] = []
+    pos = start
+    while True:
+        starts, lengths, end, bad, stopped = kernels.frame(buf, pos)
+        all_starts.append(starts)
+        all_lengths.append(lengths)
+        problems.extend(
+            f"skipped a corrupt record at byte {base_offset + int(o)} (data checksum mismatch)" for o in bad
+        )
+        if stopped < 0:
+            break
+        found = kernels.resync(buf, stopped + 1)
+        at = base_offset + int(stopped)
+        what = "not TFRecord data: is this an event file?" if at == 0 else "a bad record header"
+        if found < 0:
+            # Nothing readable in the rest of this buffer; keep its last 11 bytes, where the
+            # next record's header may begin.
+            end = max(int(stopped) + 1, int(buf.shape[0]) - 11)
+            problems.append(f"skipped unreadable bytes from byte {at} ({what})")
+            break
+        problems.append(
+            f"skipped {found - stopped} unreadable bytes at byte {at} ({what}); read on from byte "
+            f"{base_offset + found}"
+        )
+        pos = found
+    return np.concatenate(all_starts), np.concatenate(all_lengths), int(end), problems
+
+
+def split_records(chunk: DecodedChunk) -> list[tuple[int, DecodedChunk]]:
+    """``chunk`` as one chunk per record, with each record's file offset (to apply records one
+    at a time when the whole chunk could not be applied)."""
+    rec_of_point = chunk.order >> 16
+    events: dict[int, list[tuple[int, EventRecord]]] = {}
+    for rec, event in chunk.events:
+        events.setdefault(rec, []).append((rec, event))
+    out: list[tuple[int, DecodedChunk]] = []
+    for rec in sorted(set(rec_of_point.tolist()) | set(events)):
+        lo = int(np.searchsorted(rec_of_point, rec, side="left"))
+        hi = int(np.searchsorted(rec_of_point, rec, side="right"))
+        part = DecodedChunk(
+            tags=chunk.tags,
+            tag_ids=chunk.tag_ids[lo:hi],
+            order=chunk.order[lo:hi],
+            steps=chunk.steps[lo:hi],
+            wall_times=chunk.wall_times[lo:hi],
+            values=chunk.values[lo:hi],
+            tensor=chunk.tensor[lo:hi],
+            first_metadata=chunk.first_metadata,
+            events=events.get(rec, []),
+            end=chunk.end,
+            records=1,
+            record_offsets=chunk.record_offsets,
+        )
+        offset = int(chunk.record_offsets[rec]) if rec < chunk.record_offsets.size else -1
+        out.append((offset, part))
+    return out

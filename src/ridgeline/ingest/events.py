@@ -57,8 +57,10 @@ def tensor_scalar(proto: tensor_pb2.TensorProto) -> float | None:
         return None
     dtype, field = spec
     if proto.tensor_content:
+        if len(proto.tensor_content) != np.dtype(dtype).itemsize:
+            return None  # not one element: not a scalar (or a tensor that lies about its shape)
         arr = np.frombuffer(proto.tensor_content, dtype=np.dtype(dtype).newbyteorder("<"))
-        return float(arr[0]) if arr.size == 1 else None
+        return float(arr[0])
     values = getattr(proto, field)
     if len(values) != 1:
         return None

@@ -1,18 +1,27 @@
 """Stage 2 (ingest): bring the index up to date with the logdir(s), once or in a loop.
 
-Each reload lists the event files, and for each file reads only the bytes past the offset the
-index remembers (a reopened logdir costs one ``stat`` per file). New bytes are decoded on worker
-threads (the compiled kernels release the GIL, so both cores work) and applied to the store in
-file order, one commit per chunk. A file that shrank was replaced: its run is re-read from
-scratch.
+Each reload lists the event files and first makes the index agree with what is on disk: a run
+whose folder is gone is removed; a run with a file that was deleted, renamed, truncated or
+replaced (another device/inode, a smaller size, other first bytes) is forgotten and re-read.
+Then, for each file, only the bytes past the offset the index remembers are read (a reopened
+logdir costs one ``stat`` per file). New bytes are decoded on worker threads (the compiled
+kernels release the GIL, so both cores work) and applied to the store in file order.
+
+Failures stay small: a chunk that cannot be applied is undone and applied record by record,
+and a record that still fails is skipped with one warning naming its file and offset; a file
+that cannot be read is reported and the others go on; the index being full or locked is
+reported and retried at the next reload. Only one process writes an index (the holder of its
+lock); other servers on the same ``--db`` serve what it writes.
 """
 
 from __future__ import annotations
 
 import collections
+import hashlib
 import logging
 import os
 import queue
+import stat
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -21,8 +30,8 @@ from typing import cast
 
 import numpy as np
 
-from ridgeline.ingest.decode import DecodedChunk, decode
-from ridgeline.ingest.logdir import EventFile, discover
+from ridgeline.ingest.decode import DecodedChunk, decode, split_records
+from ridgeline.ingest.logdir import EventFile, special_file_kind, walk
 from ridgeline.ingest.run_loader import RunState, _version_number, apply_chunk
 from ridgeline.store.base import FileState, Store
 
@@ -34,6 +43,27 @@ CHUNK_BYTES = 1 << 20
 _QUEUED_CHUNKS = 1  # decoded chunks a thread may hold ahead of the writer, per file
 _COMMIT_BYTES = 16 << 20
 _MAX_PROBLEMS = 20
+_HEAD_BYTES = 1024  # a file's identity includes a hash of its first bytes
+
+
+def _head(path: str, length: int) -> str:
+    """Hash of the first ``length`` bytes of ``path`` ('' if it cannot be read)."""
+    try:
+        with open(path, "rb") as f:
+            return hashlib.blake2b(f.read(length), digest_size=12).hexdigest()
+    except OSError:
+        return ""
+
+
+def _open_regular(path: str) -> int:
+    """Open for reading without blocking (a FIFO swapped in after the walk must not hang us)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):
+        os.close(fd)
+        raise OSError(f"{special_file_kind(st.st_mode)}, not an event file")
+    return fd
+
 
 Progress = Callable[[int, int], None]
 
@@ -46,12 +76,15 @@ class ReloadReport:
     bytes_read: int = 0
     records: int = 0
     problems: list[str] = field(default_factory=list)
+    removed_runs: list[str] = field(default_factory=list)
+    reread_runs: list[str] = field(default_factory=list)
+    writer: bool = True  # False: another process writes this index; nothing was read
 
 
 def _read_chunks(path: str, offset: int) -> Iterator[tuple[int, DecodedChunk]]:
     """Decode ``path`` from ``offset`` on, in chunks ending at record boundaries."""
     size = CHUNK_BYTES
-    with open(path, "rb") as f:
+    with os.fdopen(_open_regular(path), "rb") as f:
         while True:
             f.seek(offset)
             data = f.read(size)
@@ -108,13 +141,36 @@ class Ingester:
         self._states: dict[str, RunState] = {}
         self._lock = threading.Lock()
         self._warned: set[str] = set()
+        self._writer = False
+        # What went wrong outside any one record: folders that cannot be listed, special
+        # files, files that cannot be read, an index that cannot be written. Shown in status.
+        self.walk_problems: list[str] = []
+        self.file_problems: dict[str, str] = {}
+        self.store_problem: str | None = None
+
+    def problems(self) -> list[str]:
+        out = [*self.walk_problems, *self.file_problems.values()]
+        if self.store_problem:
+            out.append(self.store_problem)
+        return out
 
     def discover(self) -> list[EventFile]:
         files: list[EventFile] = []
+        problems: list[str] = []
         for name, path in self.logdirs:
             if os.path.isdir(path):
-                files.extend(discover(path, name))
+                found = walk(path, name)
+                files.extend(found.files)
+                problems.extend(found.problems)
+        for message in problems:
+            self._warn(message)
+        self.walk_problems = problems
         return files
+
+    def _warn(self, message: str) -> None:
+        if message not in self._warned:
+            self._warned.add(message)
+            logger.warning("%s", message)
 
     def _run_state(self, run: str, known: dict[str, FileState]) -> RunState:
         state = self._states.get(run)
@@ -133,21 +189,91 @@ class Ingester:
     def reload(self, progress: Progress | None = None) -> ReloadReport:
         """Read whatever is new; returns what was done."""
         with self._lock:
-            return self._reload(progress)
+            lock = getattr(self.store, "try_lock_writer", None)
+            if lock is not None and not lock():
+                return ReloadReport(writer=False)
+            if not self._writer:
+                # Just became the writer: another process may have written until now.
+                self._writer = True
+                self._states.clear()
+                forget = getattr(self.store, "forget_cached_ids", None)
+                if forget is not None:
+                    forget()
+            report = ReloadReport()
+            try:
+                self._reload(report, progress)
+                self.store_problem = None
+            except Exception as exc:
+                self._store_failed(exc, report)
+            return report
 
-    def _reload(self, progress: Progress | None) -> ReloadReport:
-        report = ReloadReport()
-        known = self.store.file_states()
-        files = self.discover()
-        # A file that shrank was rewritten: forget its run and read it again.
+    def _store_failed(self, exc: Exception, report: ReloadReport) -> None:
+        """The index itself failed (full disk, locked, corrupt): undo, report, retry later."""
+        self._states.clear()
+        try:
+            self.store.rollback()
+        except Exception:  # noqa: BLE001 - the rollback of a broken index may fail too
+            logger.debug("rollback failed", exc_info=True)
+        recover = getattr(self.store, "recover", None)
+        kind = getattr(self.store, "classify", lambda e: None)(exc)
+        if kind == "corrupt" and recover is not None:
+            message = f"the index reported corruption ({exc}); rebuilding it from the logdir"
+            recover(str(exc))
+        elif kind == "retry":
+            message = f"cannot write the index ({exc}); nothing is lost, retrying at the next reload"
+        else:
+            logger.exception("ingest failed")
+            message = f"indexing failed ({type(exc).__name__}: {exc}); retrying at the next reload"
+        self._warn(message)
+        self.store_problem = message
+        report.problems.append(message)
+
+    def _reconcile(self, files: list[EventFile], known: dict[str, FileState], report: ReloadReport) -> None:
+        """Make the index agree with the files on disk before reading anything new."""
+        on_disk: dict[str, list[EventFile]] = {}
         for ef in files:
-            prev = known.get(ef.path)
-            if prev is not None and ef.size < prev.offset:
-                logger.warning("%s shrank; re-reading run %r", ef.path, ef.run)
-                self.store.reset_run(ef.run)
-                self._states.pop(ef.run, None)
-                self.store.commit()
-                known = self.store.file_states()
+            on_disk.setdefault(ef.run, []).append(ef)
+        by_run: dict[str, list[FileState]] = {}
+        for st in known.values():
+            by_run.setdefault(st.run, []).append(st)
+        paths = {ef.path: ef for ef in files}
+        changed = False
+        for run, states in by_run.items():
+            if run not in on_disk:
+                logger.info("run %r is gone from the logdir; removing it from the index", run)
+                report.removed_runs.append(run)
+            else:
+                why = next((w for st in states if (w := self._changed(st, paths.get(st.path)))), None)
+                if why is None:
+                    continue
+                logger.info("run %r: %s; re-reading the run", run, why)
+                report.reread_runs.append(run)
+            self.store.reset_run(run)
+            self._states.pop(run, None)
+            for st in states:
+                self.file_problems.pop(st.path, None)
+            changed = True
+        if changed:
+            self.store.commit()
+
+    @staticmethod
+    def _changed(st: FileState, ef: EventFile | None) -> str | None:
+        """Why the indexed file ``st`` no longer is what is on disk (None: it only grew)."""
+        if ef is None:
+            return f"{st.path} was deleted or renamed"
+        if (ef.dev, ef.ino) != (st.dev, st.ino):
+            return f"{ef.path} was replaced (another file now has its name)"
+        if ef.size < st.offset:
+            return f"{ef.path} shrank (truncated or rewritten)"
+        grew = (ef.size, ef.mtime) != (st.size, st.mtime)
+        if grew and st.head_len and _head(ef.path, st.head_len) != st.head:
+            return f"{ef.path} was rewritten (its first bytes changed)"
+        return None
+
+    def _reload(self, report: ReloadReport, progress: Progress | None) -> None:
+        files = self.discover()
+        self._reconcile(files, self.store.file_states(), report)
+        known = self.store.file_states()
         todo = [ef for ef in files if ef.size > (known[ef.path].offset if ef.path in known else -1)]
         total = sum(ef.size - (known[ef.path].offset if ef.path in known else 0) for ef in todo)
         if progress:
@@ -174,7 +300,6 @@ class Ingester:
                 self._apply_streams(streams, submit_next, known, report, progress, total)
             finally:
                 stop.set()  # an error here must not leave decoding threads blocked on a queue
-        return report
 
     def _apply_streams(
         self,
@@ -198,12 +323,15 @@ class Ingester:
 
             chunks = 0
             uncommitted = 0
+            failed: str | None = None
             while (item := q.get()) is not _DONE:
-                if isinstance(item, OSError):
-                    problems.append(f"cannot read: {item}")
-                    continue
+                if failed is not None:
+                    continue  # drain: the file is abandoned for this reload
                 if isinstance(item, BaseException):
-                    raise item
+                    # The file cannot be read (gone, permissions, not a regular file): keep
+                    # what was committed from it, report it, try again next reload.
+                    failed = f"{ef.path}: cannot be read ({getattr(item, 'strerror', None) or item})"
+                    continue
                 base, chunk = cast(tuple[int, DecodedChunk], item)
                 chunks += 1
                 if file_version is None:
@@ -214,24 +342,28 @@ class Ingester:
                 # Each file starts a fresh version context (TensorBoard tracks it per file).
                 if base == 0:
                     state.file_version = _version_number(file_version) if file_version else 0.0
-                apply_chunk(self.store, ef.run, state, chunk, ef.path)
+                chunk_problems = chunk.problems + self._apply(ef, state, chunk)
                 offset = base + chunk.end
                 records += chunk.records
                 report.records += chunk.records
-                for problem in chunk.problems:
+                for problem in chunk_problems:
                     message = f"{ef.path}: {problem}"
-                    if message not in self._warned:
-                        self._warned.add(message)
-                        logger.warning("%s", message)
+                    self._warn(message)
                     report.problems.append(message)
-                problems = (problems + chunk.problems)[-_MAX_PROBLEMS:]
+                problems = (problems + chunk_problems)[-_MAX_PROBLEMS:]
                 # Commit every few MB (and at the end of the file): a crash loses at most
                 # that much work, and small chunks do not pay a commit each.
                 uncommitted += chunk.end
                 if uncommitted >= _COMMIT_BYTES:
                     self._save_state(ef, offset, records, file_version, problems)
                     uncommitted = 0
-            if uncommitted or (chunks == 0 and prev is None):
+            if failed is not None:
+                self._warn(failed)
+                self.file_problems[ef.path] = failed
+                report.problems.append(failed)
+            else:
+                self.file_problems.pop(ef.path, None)
+            if uncommitted or (chunks == 0 and prev is None and failed is None):
                 self._save_state(ef, offset, records, file_version, problems)
             report.files += 1
             report.bytes_read += offset - (prev.offset if prev else 0)
@@ -239,12 +371,54 @@ class Ingester:
             if progress:
                 progress(done, total)
 
+    def _apply(self, ef: EventFile, state: RunState, chunk: DecodedChunk) -> list[str]:
+        """Apply ``chunk``; if that fails, record by record, skipping (and naming) bad ones."""
+        snapshot = state.copy()
+        try:
+            with self.store.savepoint():
+                apply_chunk(self.store, ef.run, state, chunk, ef.path)
+            return []
+        except Exception as exc:
+            if self._is_store_error(exc):
+                raise
+        state.restore(snapshot)
+        skipped: list[str] = []
+        for rec_offset, one in split_records(chunk):
+            snapshot = state.copy()
+            try:
+                with self.store.savepoint():
+                    apply_chunk(self.store, ef.run, state, one, ef.path)
+            except Exception as exc:
+                if self._is_store_error(exc):
+                    raise
+                state.restore(snapshot)
+                skipped.append(f"skipped the record at byte {rec_offset}: {type(exc).__name__}: {exc}")
+        return skipped
+
+    def _is_store_error(self, exc: Exception) -> bool:
+        classify = getattr(self.store, "classify", None)
+        return classify is not None and classify(exc) is not None
+
     def _save_state(
         self, ef: EventFile, offset: int, records: int, file_version: str | None, problems: list[str]
     ) -> None:
         """Record how far ``ef`` was read, in the same commit as the data read from it."""
+        head_len = min(ef.size, _HEAD_BYTES)
         self.store.save_file_state(
-            FileState(ef.path, ef.run, offset, ef.size, ef.mtime, records, file_version, tuple(problems))
+            FileState(
+                ef.path,
+                ef.run,
+                offset,
+                ef.size,
+                ef.mtime,
+                records,
+                file_version,
+                tuple(problems),
+                ef.dev,
+                ef.ino,
+                head_len,
+                _head(ef.path, head_len),
+            )
         )
         self.store.commit()
 
@@ -269,5 +443,5 @@ class Watcher:
         while not self._stop.wait(self.interval):
             try:
                 self.ingester.reload()
-            except Exception:  # keep serving what we have; the next reload tries again
+            except Exception:  # pragma: no cover - reload reports its own failures
                 logger.exception("reload failed")

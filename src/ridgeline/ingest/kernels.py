@@ -69,13 +69,17 @@ def _cached_library() -> Path:
 def _load() -> ctypes.CDLL | None:
     try:
         built = Path(__file__).with_name(LIBRARY_NAME)
-        lib = ctypes.CDLL(str(built if built.exists() else _cached_library()))
+        # A library older than the source (an edited checkout) is rebuilt into the cache.
+        fresh = built.exists() and (not _SOURCE.exists() or built.stat().st_mtime >= _SOURCE.stat().st_mtime)
+        lib = ctypes.CDLL(str(built if fresh else _cached_library()))
     except (OSError, subprocess.CalledProcessError) as exc:
         logger.warning("ridgeline: compiled kernels unavailable (%s); decoding in Python, ~20x slower", exc)
         return None
     lib.rl_init.restype = None
     lib.rl_frame.restype = _I64
     lib.rl_frame.argtypes = [_P, _I64, _I64, _P, _P, _P, _I64, _P, _P, _P]
+    lib.rl_resync.restype = _I64
+    lib.rl_resync.argtypes = [_P, _I64, _I64]
     lib.rl_decode_scalars.restype = None
     lib.rl_decode_scalars.argtypes = [_P, _P, _P, _I64, *([_P] * 11)]
     lib.rl_init()
@@ -121,6 +125,35 @@ def frame(buf: np.ndarray, start: int) -> tuple[np.ndarray, np.ndarray, int, np.
     return starts[:count], lengths[:count], int(out[1]), bad[: int(out[0])], int(out[2])
 
 
+_MAX_RECORD = 1 << 31
+
+
+def _masked_py(data: bytes) -> int:
+    import google_crc32c
+
+    c = int(google_crc32c.value(data))
+    return (((c >> 15) | (c << 17)) + 0xA282EAD8) & 0xFFFFFFFF
+
+
+def resync(buf: np.ndarray, start: int) -> int:
+    """After a bad record header: the offset of the next header that checks at or after
+    ``start`` (its data checksum too, when the record lies inside ``buf``), or -1."""
+    n = int(buf.shape[0])
+    if _LIB is not None:
+        return int(_LIB.rl_resync(_ptr(buf), n, start))
+    raw = buf.tobytes()
+    for p in range(start, n - 11):
+        (length,) = struct.unpack_from("<Q", raw, p)
+        if length >= _MAX_RECORD or _masked_py(raw[p : p + 8]) != struct.unpack_from("<I", raw, p + 8)[0]:
+            continue
+        data = p + 12
+        if data + length + 4 > n:
+            return p
+        if _masked_py(raw[data : data + length]) == struct.unpack_from("<I", raw, data + length)[0]:
+            return p
+    return -1
+
+
 def decode_scalars(buf: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> tuple[Any, ...]:
     """Per record: kind (KIND_*), wall_off (-1 when absent), step, value_off, value_width (4:
     float32, 8: float64), tag_start, tag_len, meta_start, meta_len (-1 when absent), tag_hash
@@ -148,12 +181,7 @@ def decode_scalars(buf: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> 
 
 
 def _frame_py(buf: np.ndarray, start: int) -> tuple[np.ndarray, np.ndarray, int, np.ndarray, int]:
-    import google_crc32c
-
-    def masked(data: bytes) -> int:
-        c = int(google_crc32c.value(data))
-        return (((c >> 15) | (c << 17)) + 0xA282EAD8) & 0xFFFFFFFF
-
+    masked = _masked_py
     raw = buf.tobytes()
     n = len(raw)
     starts: list[int] = []
@@ -163,7 +191,7 @@ def _frame_py(buf: np.ndarray, start: int) -> tuple[np.ndarray, np.ndarray, int,
     off = start
     while off + 12 <= n:
         (length,) = struct.unpack_from("<Q", raw, off)
-        if masked(raw[off : off + 8]) != struct.unpack_from("<I", raw, off + 8)[0]:
+        if length >= _MAX_RECORD or masked(raw[off : off + 8]) != struct.unpack_from("<I", raw, off + 8)[0]:
             stopped = off
             break
         data = off + 12

@@ -4,12 +4,19 @@ A run is any directory holding event files (basename contains ``tfevents``, not 
 ``.profile-empty``), at any depth, named by its path relative to the logdir (``.`` for files
 directly in it). ``name:path,name2:path2`` specs (TensorBoard's ``--logdir_spec``) prefix each
 run with its name.
+
+The walk follows symbolic links (a run may live elsewhere) but enters each real directory
+once, so a link to an ancestor cannot make it loop. Only regular files are event files: a
+FIFO, device or socket named like one is reported and never opened (opening a FIFO blocks).
+Each file carries its identity (device, inode, size, mtime) so the ingester can tell a file
+that grew from one that was replaced.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import stat
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +25,16 @@ class EventFile:
     path: str
     size: int
     mtime: float
+    dev: int = 0
+    ino: int = 0
+
+
+@dataclass(slots=True)
+class Discovery:
+    """What one walk found: event files in TensorBoard's order, and what it had to skip."""
+
+    files: list[EventFile] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
 
 
 def is_event_file(name: str) -> bool:
@@ -42,22 +59,73 @@ def parse_logdir_spec(spec: str) -> list[tuple[str, str]]:
     return out
 
 
-def discover(root: str, prefix: str = "") -> list[EventFile]:
+_KIND = {
+    stat.S_IFIFO: "a FIFO (named pipe)",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFDIR: "a directory",
+}
+
+
+def special_file_kind(mode: int) -> str:
+    """How to name a file that is not a regular file, for a message."""
+    return _KIND.get(stat.S_IFMT(mode), "not a regular file")
+
+
+def walk(root: str, prefix: str = "") -> Discovery:
     """Every event file under ``root``, sorted by run then file name (TensorBoard's order)."""
-    found: list[EventFile] = []
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
-        dirnames.sort()
-        rel = os.path.relpath(dirpath, root)
-        run = rel.replace(os.sep, "/") if rel != "." else "."
-        if prefix:
-            run = prefix if run == "." else f"{prefix}/{run}"
-        for name in sorted(filenames):
-            if not is_event_file(name):
-                continue
-            path = os.path.join(dirpath, name)
+    out = Discovery()
+    try:
+        st = os.stat(root)
+    except OSError:
+        return out
+    seen = {(st.st_dev, st.st_ino)}
+    stack = [(root, ".")]
+    runs: list[tuple[str, list[EventFile]]] = []
+    while stack:
+        dirpath, rel = stack.pop()
+        try:
+            with os.scandir(dirpath) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            out.problems.append(f"{dirpath}: cannot list this folder ({exc.strerror or exc}); skipped")
+            continue
+        run = rel if not prefix else (prefix if rel == "." else f"{prefix}/{rel}")
+        files: list[EventFile] = []
+        subdirs: list[tuple[str, str]] = []
+        for entry in entries:
+            path = entry.path
             try:
-                st = os.stat(path)
-            except OSError:
+                est = entry.stat(follow_symlinks=True)
+            except OSError as exc:
+                if is_event_file(entry.name):
+                    why = "a broken link" if entry.is_symlink() else (exc.strerror or str(exc))
+                    out.problems.append(f"{path}: cannot be read ({why}); skipped")
                 continue
-            found.append(EventFile(run, path, st.st_size, st.st_mtime))
-    return found
+            if stat.S_ISDIR(est.st_mode):
+                key = (est.st_dev, est.st_ino)
+                if key in seen:
+                    if entry.is_symlink():
+                        out.problems.append(f"{path}: a link to a folder already read (a loop?); skipped")
+                    continue
+                seen.add(key)
+                subdirs.append((path, entry.name if rel == "." else f"{rel}/{entry.name}"))
+            elif is_event_file(entry.name):
+                if not stat.S_ISREG(est.st_mode):
+                    out.problems.append(
+                        f"{path}: named like an event file but is {special_file_kind(est.st_mode)}; skipped"
+                    )
+                    continue
+                files.append(EventFile(run, path, est.st_size, est.st_mtime, est.st_dev, est.st_ino))
+        if files:
+            runs.append((run, files))
+        stack.extend(reversed(subdirs))  # depth first, in name order
+    for _, files in sorted(runs, key=lambda r: r[0]):
+        out.files.extend(files)
+    return out
+
+
+def discover(root: str, prefix: str = "") -> list[EventFile]:
+    """The event files of :func:`walk`, without its problems."""
+    return walk(root, prefix).files

@@ -33,6 +33,17 @@ class RunState:
     file_version: float = 0.0
     last_step: dict[str, int] = field(default_factory=dict)
 
+    def copy(self) -> RunState:
+        return RunState(dict(self.tag_classes), self.file_version, dict(self.last_step))
+
+    def restore(self, other: RunState) -> None:
+        """Go back to ``other`` (a :meth:`copy` taken before a write that was undone)."""
+        self.tag_classes, self.file_version, self.last_step = (
+            dict(other.tag_classes),
+            other.file_version,
+            dict(other.last_step),
+        )
+
 
 def _version_number(file_version: str) -> float:
     try:
@@ -68,16 +79,33 @@ def apply_chunk(store: Store, run: str, state: RunState, chunk: DecodedChunk, pa
         store.register_tag(run, tag, plugin, dclass, blob)
         return dclass
 
-    # Fast-path tags, in order of first appearance.
-    fast_class = np.zeros(len(chunk.tags), dtype=bool)
+    # Tags are registered in record order over both paths (a tag's first value, carrying its
+    # metadata, may sit in a multi-value event the protobuf path reads, before fast-path
+    # values of the same tag without metadata).
+    fast_first: dict[int, int] = {}  # tag id -> position of its first fast-path point
     if chunk.tag_ids.size:
         _, first = np.unique(chunk.tag_ids, return_index=True)
-        for tid in chunk.tag_ids[np.sort(first)].tolist():
-            tensor = bool(chunk.tensor[np.argmax(chunk.tag_ids == tid)])
-            fast_class[tid] = (
-                register(chunk.tags[tid], chunk.first_metadata.get(tid), None if tensor else SCALARS_PLUGIN)
-                == _SCALAR
-            )
+        fast_first = {int(chunk.tag_ids[i]): int(i) for i in first.tolist()}
+    firsts: list[tuple[int, str, summary_pb2.SummaryMetadata | None, str | None]] = [
+        (
+            int(chunk.order[i]),
+            chunk.tags[tid],
+            chunk.first_metadata.get(tid),
+            None if chunk.tensor[i] else SCALARS_PLUGIN,
+        )
+        for tid, i in fast_first.items()
+    ]
+    seen_in_events: set[str] = set()
+    for rec, event in chunk.events:
+        for vi, value in enumerate(event.values):
+            if value.tag not in seen_in_events:
+                seen_in_events.add(value.tag)
+                firsts.append(((rec << 16) + vi, value.tag, value.metadata, value.legacy_plugin))
+    for _, tag, metadata, legacy in sorted(firsts, key=lambda f: f[0]):
+        register(tag, metadata, legacy)
+    fast_class = np.zeros(len(chunk.tags), dtype=bool)
+    for tid in fast_first:
+        fast_class[tid] = state.tag_classes.get(chunk.tags[tid]) == _SCALAR
 
     # Protobuf-path events: scalars, tags and restarts, in record order.
     ev_tags: list[str] = []
@@ -110,7 +138,9 @@ def apply_chunk(store: Store, run: str, state: RunState, chunk: DecodedChunk, pa
                 )
 
     keep = fast_class[chunk.tag_ids] if chunk.tag_ids.size else np.zeros(0, dtype=bool)
-    names = np.array(chunk.tags + sorted(set(ev_tags)), dtype=object)
+    # One index per tag name, whichever path its points came by (so they stay in order).
+    known_tags = set(chunk.tags)
+    names = np.array(chunk.tags + sorted(set(ev_tags) - known_tags), dtype=object)
     name_index = {n: i for i, n in enumerate(names.tolist())}
     tag_idx = np.concatenate(
         [chunk.tag_ids[keep].astype(np.int64), np.array([name_index[t] for t in ev_tags], dtype=np.int64)]

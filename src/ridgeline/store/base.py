@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -10,7 +11,12 @@ import numpy as np
 
 @dataclass(frozen=True, slots=True)
 class FileState:
-    """How far one event file has been read."""
+    """How far one event file has been read, and which file it was.
+
+    A file is identified by more than its name: ``dev``/``ino`` and a hash of its first
+    ``head_len`` bytes (``head``) tell a file that grew from one that was replaced, truncated
+    and rewritten, or renamed over.
+    """
 
     path: str
     run: str
@@ -20,6 +26,10 @@ class FileState:
     records: int
     file_version: str | None
     problems: tuple[str, ...]
+    dev: int = 0
+    ino: int = 0
+    head_len: int = 0
+    head: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +87,9 @@ class Store(Protocol):
     def purge(self, run: str, step: int, tags: list[str] | None = None) -> None: ...
     def reset_run(self, run: str) -> None: ...
     def commit(self) -> None: ...
+    def rollback(self) -> None: ...
+    def savepoint(self) -> AbstractContextManager[None]: ...
+    def epoch(self) -> int: ...
 
     # ---- provider side ----
     def runs(self) -> list[str]: ...

@@ -8,10 +8,18 @@ Chunks of a tag are merged when they pile up (live tailing adds small ones).
 Non-scalar values (images, audio, histograms, text, PR curves...) are not copied: ``value_refs``
 holds, per value, its step, wall time and where its event record lies in its file.
 
-``files`` remembers how far each event file was read; a reopened logdir resumes there.
+``files`` remembers how far each event file was read, and which file it was (device, inode, a
+hash of its first bytes); a reopened logdir resumes there.
+
 Concurrency: WAL mode; the ingest thread writes through its own connection, readers use one
 connection per thread. ``meta.generation`` increases with every commit that changed data, so
-readers can cache by it.
+readers can cache by it; ``meta.epoch`` increases whenever data was taken away (a run re-read
+or removed), so caches keyed by position must be dropped. Several processes may open one
+index: only the holder of ``<index>.lock`` (:meth:`SQLiteStore.try_lock_writer`) writes.
+
+The index is a cache. A file that is not an SQLite database, fails SQLite's ``quick_check`` at
+open, or reports corruption later is moved aside (``<index>.corrupt-<time>``, named in the
+log and in ``/api/status``) and rebuilt from the logdir.
 """
 
 from __future__ import annotations
@@ -24,13 +32,15 @@ import os
 import sqlite3
 import struct
 import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 
 from ridgeline.store.base import FileState, ScalarSeries, TagInfo, ValueRef
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 _MERGE_AT = 32
 # A tag's newest value, 8 bytes: SQLite would store a REAL NaN as NULL, and a diverged run's
 # NaN must read back as NaN.
@@ -47,7 +57,9 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files(
     path TEXT PRIMARY KEY, run TEXT NOT NULL, offset INTEGER NOT NULL, size INTEGER NOT NULL,
-    mtime REAL NOT NULL, records INTEGER NOT NULL, file_version TEXT, problems TEXT NOT NULL);
+    mtime REAL NOT NULL, records INTEGER NOT NULL, file_version TEXT, problems TEXT NOT NULL,
+    dev INTEGER NOT NULL DEFAULT 0, ino INTEGER NOT NULL DEFAULT 0,
+    head_len INTEGER NOT NULL DEFAULT 0, head TEXT NOT NULL DEFAULT '');
 CREATE TABLE IF NOT EXISTS tags(
     id INTEGER PRIMARY KEY, run TEXT NOT NULL, tag TEXT NOT NULL, plugin TEXT NOT NULL,
     data_class INTEGER NOT NULL, metadata BLOB NOT NULL, count INTEGER NOT NULL DEFAULT 0,
@@ -59,7 +71,7 @@ CREATE TABLE IF NOT EXISTS scalar_chunks(
     steps BLOB NOT NULL, wall_times BLOB NOT NULL, vals BLOB NOT NULL,
     PRIMARY KEY(tag_id, seq)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS value_refs(
-    tag_id INTEGER NOT NULL, step INTEGER NOT NULL, wall_time REAL NOT NULL, path TEXT NOT NULL,
+    tag_id INTEGER NOT NULL, step INTEGER NOT NULL, wall_time REAL, path TEXT NOT NULL,
     offset INTEGER NOT NULL, length INTEGER NOT NULL, idx INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS value_refs_by_tag ON value_refs(tag_id);
 """
@@ -84,27 +96,103 @@ class SQLiteStore:
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = os.fspath(path)
-        if self.path != ":memory:":
+        self.memory = self.path == ":memory:"
+        if not self.memory:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         self._write_lock = threading.RLock()
         self._tag_ids: dict[tuple[str, str], int] = {}
         self._dirty = False
-        conn = self._conn()
-        if self._schema(conn) not in (None, SCHEMA_VERSION) and self.path != ":memory:":
-            # The index is a cache of the logdir: an older layout is rebuilt, not migrated.
-            logger.info("index %s has an older layout; rebuilding it from the logdir", self.path)
-            conn.close()
-            self._local.conn = None
-            for suffix in ("", "-wal", "-shm"):
-                with contextlib.suppress(FileNotFoundError):
-                    os.remove(self.path + suffix)
+        self._opened = 0  # bumped when the file is replaced: thread connections reconnect
+        self._lock_fd: int | None = None
+        self._savepoints = 0
+        self.notes: list[str] = []  # what happened to the index file itself (shown in status)
+        self._open()
+
+    def _open(self) -> None:
+        """Open (creating or rebuilding as needed) the index file."""
+        reason = None
+        try:
             conn = self._conn()
+            version = self._schema(conn)
+            if version is not None and version != SCHEMA_VERSION:
+                # The index is a cache of the logdir: an older layout is rebuilt, not migrated.
+                logger.info("index %s has an older layout; rebuilding it from the logdir", self.path)
+                self._discard(None)
+            elif version is not None and not self.memory and self.try_lock_writer():
+                row = conn.execute("PRAGMA quick_check").fetchone()
+                if row is None or row[0] != "ok":
+                    reason = str(row[0] if row else "no answer")
+        except sqlite3.DatabaseError as exc:  # not a database, a bad header, a malformed page
+            reason = str(exc)
+        if reason is not None:
+            self._discard(reason)
+        conn = self._conn()
         conn.executescript(_SCHEMA)
         if self._schema(conn) is None:
             conn.execute("INSERT INTO meta VALUES('schema', ?)", (str(SCHEMA_VERSION),))
             conn.execute("INSERT INTO meta VALUES('generation', '0')")
+            # A new file's epoch differs from any earlier file's: caches keyed by it stay right.
+            conn.execute("INSERT INTO meta VALUES('epoch', ?)", (str(time.time_ns() // 1000),))
             conn.commit()
+
+    def _discard(self, reason: str | None) -> None:
+        """Close the file and move it aside (corrupt: ``reason``) or delete it (old layout)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            with contextlib.suppress(sqlite3.Error):
+                conn.close()
+            self._local.conn = None
+        self._opened += 1
+        self._tag_ids.clear()
+        if self.memory:
+            return
+        if reason is not None:
+            aside = f"{self.path}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}"
+            try:
+                os.replace(self.path, aside)
+                note = f"the index {self.path} was corrupt ({reason}); moved it to {aside} and rebuilt it"
+            except OSError as exc:
+                note = f"the index {self.path} was corrupt ({reason}) and could not be moved aside ({exc})"
+            logger.warning("ridgeline: %s", note)
+            self.notes.append(note)
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(self.path + suffix)
+
+    def recover(self, reason: str) -> None:
+        """The index reported corruption while in use: move it aside and start an empty one."""
+        with self._write_lock:
+            self._discard(reason)
+            self._open()
+
+    def try_lock_writer(self) -> bool:
+        """Become the one process that writes this index (non-blocking); True if it is us.
+
+        Two servers on one ``--db`` would otherwise index the same files twice."""
+        if self.memory or self._lock_fd is not None:
+            return True
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - Windows: no advisory locks, one writer assumed
+            return True
+        fd = os.open(self.path + ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            return False
+        self._lock_fd = fd
+        return True
+
+    def release_writer(self) -> None:
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
+    def forget_cached_ids(self) -> None:
+        """Drop in-memory tag ids (another process may have rewritten the tables)."""
+        self._tag_ids.clear()
 
     @staticmethod
     def _schema(conn: sqlite3.Connection) -> int | None:
@@ -116,11 +204,16 @@ class SQLiteStore:
 
     def _conn(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is not None and getattr(self._local, "opened", 0) != self._opened:
+            with contextlib.suppress(sqlite3.Error):
+                conn.close()
+            conn = None
         if conn is None:
-            conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+            conn = sqlite3.connect(self.path, timeout=60, check_same_thread=False)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             self._local.conn = conn
+            self._local.opened = self._opened
         return conn
 
     # ---- ingest side ------------------------------------------------------------------------
@@ -128,17 +221,23 @@ class SQLiteStore:
     def file_states(self) -> dict[str, FileState]:
         rows = (
             self._conn()
-            .execute("SELECT path, run, offset, size, mtime, records, file_version, problems FROM files")
+            .execute(
+                "SELECT path, run, offset, size, mtime, records, file_version, problems,"
+                " dev, ino, head_len, head FROM files"
+            )
             .fetchall()
         )
         return {
-            r[0]: FileState(r[0], r[1], r[2], r[3], r[4], r[5], r[6], tuple(json.loads(r[7]))) for r in rows
+            r[0]: FileState(
+                r[0], r[1], r[2], r[3], r[4], r[5], r[6], tuple(json.loads(r[7])), r[8], r[9], r[10], r[11]
+            )
+            for r in rows
         }
 
     def save_file_state(self, state: FileState) -> None:
         with self._write_lock:
             self._conn().execute(
-                "INSERT OR REPLACE INTO files VALUES(?,?,?,?,?,?,?,?)",
+                "INSERT OR REPLACE INTO files VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     state.path,
                     state.run,
@@ -148,6 +247,10 @@ class SQLiteStore:
                     state.records,
                     state.file_version,
                     json.dumps(list(state.problems)),
+                    state.dev,
+                    state.ino,
+                    state.head_len,
+                    state.head,
                 ),
             )
             self._dirty = True
@@ -319,6 +422,7 @@ class SQLiteStore:
             conn.execute("DELETE FROM value_refs WHERE tag_id IN (SELECT id FROM tags WHERE run=?)", (run,))
             conn.execute("DELETE FROM tags WHERE run=?", (run,))
             conn.execute("DELETE FROM files WHERE run=?", (run,))
+            conn.execute("UPDATE meta SET value=CAST(value AS INTEGER)+1 WHERE key='epoch'")
             self._tag_ids = {k: v for k, v in self._tag_ids.items() if k[0] != run}
             self._dirty = True
 
@@ -329,6 +433,53 @@ class SQLiteStore:
                 conn.execute("UPDATE meta SET value=CAST(value AS INTEGER)+1 WHERE key='generation'")
                 self._dirty = False
             conn.commit()
+
+    def rollback(self) -> None:
+        """Undo everything since the last commit (and forget ids it may have cached)."""
+        with self._write_lock:
+            self._conn().rollback()
+            self._tag_ids.clear()
+            self._savepoints = 0
+
+    @contextlib.contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """Everything written inside is undone if the block raises (the error propagates)."""
+        with self._write_lock:
+            conn = self._conn()
+            if not conn.in_transaction:
+                conn.execute("BEGIN")  # else releasing the outermost savepoint would commit
+            name = f"sp{self._savepoints}"
+            self._savepoints += 1
+            conn.execute(f"SAVEPOINT {name}")
+            try:
+                yield
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute(f"ROLLBACK TO {name}")
+                    conn.execute(f"RELEASE {name}")
+                self._tag_ids.clear()
+                raise
+            finally:
+                self._savepoints -= 1
+            conn.execute(f"RELEASE {name}")
+
+    @staticmethod
+    def classify(exc: BaseException) -> str | None:
+        """What an error says about the index: "corrupt" (rebuild it), "retry" (full, locked,
+        I/O: try again later), or None (not the index's fault)."""
+        if isinstance(exc, sqlite3.OperationalError):
+            return "retry"
+        if isinstance(exc, sqlite3.DatabaseError):
+            text = str(exc).lower()
+            return "corrupt" if "malformed" in text or "not a database" in text else "retry"
+        if isinstance(exc, sqlite3.Error):
+            return "retry"
+        return None
+
+    def epoch(self) -> int:
+        """Increases whenever indexed data was taken away (a run re-read or removed)."""
+        row = self._conn().execute("SELECT value FROM meta WHERE key='epoch'").fetchone()
+        return int(row[0]) if row else 0
 
     # ---- provider side ----------------------------------------------------------------------
 
@@ -400,14 +551,22 @@ class SQLiteStore:
             )
             .fetchall()
         )
-        return [ValueRef(*r) for r in rows]
+        nan = float("nan")
+        return [ValueRef(r[0], nan if r[1] is None else r[1], r[2], r[3], r[4], r[5]) for r in rows]
 
     def generation(self) -> int:
         row = self._conn().execute("SELECT value FROM meta WHERE key='generation'").fetchone()
         return int(row[0])
 
+    def __del__(self) -> None:
+        with contextlib.suppress(Exception):
+            self.release_writer()
+
     def close(self) -> None:
+        """Close this thread's connection and give up the writer lock."""
+        self.release_writer()
         conn = getattr(self._local, "conn", None)
         if conn is not None:
-            conn.close()
+            with contextlib.suppress(sqlite3.Error):
+                conn.close()
             self._local.conn = None
