@@ -1,33 +1,62 @@
 """The ``ridgeline`` command: serve a logdir, write the demo, inspect event files.
 
-ridgeline --logdir runs [--port 6006] [--host 127.0.0.1] [--db PATH]
+ridgeline --logdir runs [--port 6006] [--host 127.0.0.1] [--db PATH] [--reindex]
 ridgeline serve --logdir_spec a:runs/a,b:runs/b
 ridgeline demo [--logdir DIR]
 ridgeline inspect --logdir runs
+
+Nothing is written or changed before everything that can fail early has been checked (the
+port is bound, the logdir is a folder, the index can be opened).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import logging
 import os
 import socket
+import sqlite3
 import sys
 import tempfile
 import threading
 import time
+from typing import Any
+
+from ridgeline import __version__
 
 logger = logging.getLogger("ridgeline")
 
 
 def _serve_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--logdir", help="folder of runs (comma-separated for several)")
-    p.add_argument("--logdir_spec", help="name1:path1,name2:path2 (TensorBoard's form)")
-    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    p.add_argument("--port", type=int, default=6006, help="port (0 picks a free one)")
-    p.add_argument("--db", help="index file (default: a per-logdir file in ~/.cache/ridgeline)")
-    p.add_argument("--reload_interval", type=float, default=2.0, help="seconds between reloads")
+    p.add_argument("--logdir_spec", help="name1:path1,name2:path2 (TensorBoard's form; names prefix runs)")
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to bind (default 127.0.0.1: this machine only; 0.0.0.0 serves the network)",
+    )
+    p.add_argument("--port", type=int, default=6006, help="port (default 6006; 0 picks a free one)")
+    p.add_argument(
+        "--db",
+        help="index file (default: one per logdir in $RIDGELINE_CACHE_DIR or ~/.cache/ridgeline)",
+    )
+    p.add_argument(
+        "--reindex",
+        action="store_true",
+        help="throw the index away and read the logdir again (the index is only a cache)",
+    )
+    p.add_argument(
+        "--reload_interval", type=float, default=2.0, help="seconds between looks for new data (default 2)"
+    )
+    p.add_argument(
+        "--cors_origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="let pages from ORIGIN read the API (repeatable; default: none)",
+    )
 
 
 def _logdirs(args: argparse.Namespace) -> list[tuple[str, str]]:
@@ -81,26 +110,81 @@ class _ProgressBar:
         self.shown = True
 
 
-def serve(args: argparse.Namespace) -> None:
+def _check_logdirs(logdirs: list[tuple[str, str]]) -> None:
+    for _, path in logdirs:
+        if os.path.isfile(path):
+            raise SystemExit(
+                f"ridgeline: --logdir {path} is a file; give the folder that holds the runs "
+                f"(e.g. --logdir {os.path.dirname(os.path.dirname(path)) or '.'})"
+            )
+        if not os.path.isdir(path):
+            logger.warning("logdir %s does not exist (yet); the page will say so", path)
+        elif not os.access(path, os.R_OK | os.X_OK):
+            logger.warning("logdir %s cannot be read (permissions); the page will say so", path)
+
+
+def _open_index(args: argparse.Namespace, logdirs: list[tuple[str, str]]) -> tuple[Any, str]:
+    from ridgeline.store import SQLiteStore, default_db_path
+
+    db = str(args.db or default_db_path("|".join(f"{n}:{p}" for n, p in logdirs)))
+    try:
+        if args.reindex:
+            _remove_index(db)
+        return SQLiteStore(db), db
+    except OSError as exc:
+        raise SystemExit(
+            f"ridgeline: cannot create the index {db} ({exc.strerror or exc}); "
+            "pass --db PATH or set RIDGELINE_CACHE_DIR to a writable folder"
+        ) from None
+    except sqlite3.Error as exc:
+        raise SystemExit(f"ridgeline: cannot open the index {db} ({exc}); pass --db PATH elsewhere") from None
+
+
+def _remove_index(db: str) -> None:
+    """``--reindex``: the index is a cache; delete it (unless another server is using it)."""
+    import fcntl
+
+    if os.path.exists(db + ".lock"):
+        fd = os.open(db + ".lock", os.O_RDWR)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise SystemExit(
+                f"ridgeline: another ridgeline server is using the index {db}; stop it before --reindex"
+            ) from None
+        finally:
+            os.close(fd)
+    for suffix in ("", "-wal", "-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(db + suffix)
+    logger.info("removed the index %s; the logdir will be read again", db)
+
+
+def serve(args: argparse.Namespace, sock: socket.socket | None = None) -> None:
     import uvicorn
 
     from ridgeline.data.local_provider import LocalDataProvider
     from ridgeline.ingest.ingester import Ingester, Watcher
     from ridgeline.server.app import create_app
-    from ridgeline.store import SQLiteStore, default_db_path
+    from ridgeline.server.security import LOOPBACK_NAMES, is_loopback
 
     logdirs = _logdirs(args)
-    for _, path in logdirs:
-        if not os.path.isdir(path):
-            logger.warning("logdir %s does not exist (yet); the page will say so", path)
-    db = args.db or default_db_path("|".join(f"{n}:{p}" for n, p in logdirs))
-    store = SQLiteStore(db)
+    _check_logdirs(logdirs)
+    if sock is None:
+        sock = _bind(args.host, args.port)
+    store, db = _open_index(args, logdirs)
     ingester = Ingester(store, logdirs)
     provider = LocalDataProvider(store, ingester)
-    sock = _bind(args.host, args.port)
     port = sock.getsockname()[1]
     host = args.host if ":" not in args.host else f"[{args.host}]"
     print(f"Ridgeline serving {', '.join(p for _, p in logdirs)} at http://{host}:{port}/ (index: {db})")
+    loopback = is_loopback(args.host)
+    if not loopback:
+        print(
+            f"warning: bound to {args.host}: anyone who can reach this machine on port {port} can read "
+            "these logs (there is no login). Use the default --host 127.0.0.1 to serve only this machine.",
+            file=sys.stderr,
+        )
     sys.stdout.flush()
 
     bar = _ProgressBar()
@@ -129,7 +213,9 @@ def serve(args: argparse.Namespace) -> None:
         watcher.start()
 
     threading.Thread(target=first_index, name="ridgeline-first-index", daemon=True).start()
-    config = uvicorn.Config(create_app(provider), log_level="warning", lifespan="off")
+    allowed = (*LOOPBACK_NAMES, args.host.lower()) if loopback else None
+    app = create_app(provider, allowed_hosts=allowed, cors_origins=args.cors_origin)
+    config = uvicorn.Config(app, log_level="warning", lifespan="off")
     server = uvicorn.Server(config)
     try:
         server.run(sockets=[sock])
@@ -143,42 +229,85 @@ def serve(args: argparse.Namespace) -> None:
 def demo(args: argparse.Namespace) -> None:
     from ridgeline.demo import write_demo
 
-    logdir = args.logdir or os.path.join(tempfile.gettempdir(), "ridgeline-demo")
+    default = os.path.join(tempfile.gettempdir(), "ridgeline-demo")
+    logdir = os.path.abspath(args.logdir or default)
+    # The port first: a demo that cannot be served must not write (or replace) anything.
+    sock = None if args.no_serve else _bind(args.host, args.port)
     print(f"writing the demo logdir to {logdir} ...")
-    write_demo(logdir)
-    if args.no_serve:
+    try:
+        write_demo(logdir, replace_unmarked=logdir == default)
+    except OSError as exc:
+        if sock is not None:
+            sock.close()
+        raise SystemExit(f"ridgeline: cannot write the demo: {exc}") from None
+    if sock is None:
         return
     args.logdir_spec = None
     args.logdir = logdir
-    serve(args)
+    serve(args, sock)
 
 
 def inspect(args: argparse.Namespace) -> None:
     from ridgeline.ingest.inspect import inspect_logdirs
 
-    sys.exit(inspect_logdirs(_logdirs(args), sys.stdout))
+    logdirs = _logdirs(args)
+    _check_logdirs(logdirs)
+    logging.getLogger("ridgeline").setLevel(logging.ERROR)  # the report lists every problem once
+    sys.exit(inspect_logdirs(logdirs, sys.stdout))
+
+
+_COMMANDS = """commands:
+  ridgeline [serve] --logdir DIR   serve a logdir (the default command; options above)
+  ridgeline demo [--logdir DIR]    write a demo logdir and serve it
+  ridgeline inspect --logdir DIR   print what the event files hold, and what is wrong
+                                   (exit status 1 when it reports a problem)
+  ridgeline COMMAND --help         that command's options"""
+
+
+def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    main = argparse.ArgumentParser(
+        prog="ridgeline",
+        description="TensorBoard-compatible dashboards for your training logs.",
+        epilog=_COMMANDS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    main.add_argument("--version", action="version", version=f"ridgeline {__version__}")
+    _serve_args(main)
+    p_serve = argparse.ArgumentParser(prog="ridgeline serve", description="Serve a logdir.")
+    _serve_args(p_serve)
+    p_demo = argparse.ArgumentParser(
+        prog="ridgeline demo",
+        description="Write a demo logdir (replacing an earlier demo) and serve it.",
+    )
+    _serve_args(p_demo)
+    p_demo.add_argument("--no-serve", action="store_true", help="only write the demo logdir")
+    p_inspect = argparse.ArgumentParser(
+        prog="ridgeline inspect",
+        description="Print the runs, files, tags and problems of a logdir (exit 1 on any problem).",
+    )
+    p_inspect.add_argument("--logdir", help="folder of runs (comma-separated for several)")
+    p_inspect.add_argument("--logdir_spec", help="name1:path1,name2:path2")
+    return main, {"serve": p_serve, "demo": p_demo, "inspect": p_inspect}
 
 
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    parser = argparse.ArgumentParser(prog="ridgeline", description="TensorBoard-compatible dashboards")
-    sub = parser.add_subparsers(dest="command")
-    p_serve = sub.add_parser("serve", help="serve a logdir (the default command)")
-    _serve_args(p_serve)
-    p_demo = sub.add_parser("demo", help="write a demo logdir and serve it")
-    _serve_args(p_demo)
-    p_demo.add_argument("--no-serve", action="store_true", help="only write the demo logdir")
-    p_inspect = sub.add_parser("inspect", help="print what the event files under a logdir hold")
-    p_inspect.add_argument("--logdir")
-    p_inspect.add_argument("--logdir_spec")
-    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
-        argv = ["serve", *argv]
-    args = parser.parse_args(argv)
+    parser, commands = _parser()
+    if argv and argv[0] in commands:
+        command = argv[0]
+        args = commands[command].parse_args(argv[1:])
+    else:
+        command = "serve"
+        args = parser.parse_args(argv)
     try:
-        {"serve": serve, "demo": demo, "inspect": inspect}[args.command](args)
+        {"serve": serve, "demo": demo, "inspect": inspect}[command](args)
     except KeyboardInterrupt:  # Ctrl-C before the server took over signal handling
         print("Ridgeline stopped.")
+    except BrokenPipeError:  # `ridgeline inspect | head`: the reader left; not an error of ours
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)
 
 
 if __name__ == "__main__":

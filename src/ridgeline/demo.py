@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import math
 import os
+import shutil
+import tempfile
 
 import numpy as np
 
@@ -139,13 +141,45 @@ def _run(logdir: str, name: str, lr: float, width: int, steps: int, seed: int, s
             )
 
 
-def write_demo(logdir: str, steps: int = 2000) -> str:
-    """Write the demo runs under ``logdir`` (replacing an earlier demo there)."""
-    os.makedirs(logdir, exist_ok=True)
-    _run(logdir, "baseline", 0.01, 64, steps, 0, spike=True)
-    seed = 1
-    for lr in (0.003, 0.03):
-        for width in (32, 128):
-            _run(logdir, f"sweep/lr={lr},width={width}", lr, width, steps, seed, spike=False)
-            seed += 1
+MARKER = "RIDGELINE_DEMO"
+
+
+def write_demo(logdir: str, steps: int = 2000, replace_unmarked: bool = False) -> str:
+    """Write the demo runs under ``logdir``, replacing an earlier demo there.
+
+    The runs are written into a sibling folder first and swapped in whole: a failure leaves
+    the earlier demo as it was, and a new demo never adds to an old one. A folder that holds
+    something else (no demo marker) is not touched unless ``replace_unmarked``.
+    """
+    logdir = os.path.abspath(logdir)
+    if os.path.exists(logdir):
+        if not os.path.isdir(logdir):
+            raise FileExistsError(f"{logdir} is a file, not a folder")
+        if os.listdir(logdir) and not os.path.exists(os.path.join(logdir, MARKER)) and not replace_unmarked:
+            raise FileExistsError(
+                f"{logdir} already holds files that are not a Ridgeline demo; "
+                "give --logdir an empty or new folder"
+            )
+    parent = os.path.dirname(logdir)
+    os.makedirs(parent, exist_ok=True)
+    staging = tempfile.mkdtemp(prefix=".ridgeline-demo-", dir=parent)
+    try:
+        _run(staging, "baseline", 0.01, 64, steps, 0, spike=True)
+        seed = 1
+        for lr in (0.003, 0.03):
+            for width in (32, 128):
+                _run(staging, f"sweep/lr={lr},width={width}", lr, width, steps, seed, spike=False)
+                seed += 1
+        with open(os.path.join(staging, MARKER), "w", encoding="utf-8") as f:
+            f.write("written by `ridgeline demo`; the next demo replaces this folder\n")
+        if os.path.exists(logdir):
+            old = tempfile.mkdtemp(prefix=".ridgeline-demo-old-", dir=parent)
+            os.replace(logdir, os.path.join(old, "demo"))
+            os.replace(staging, logdir)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(staging, logdir)
+    finally:
+        if os.path.exists(staging):
+            shutil.rmtree(staging, ignore_errors=True)
     return logdir

@@ -15,3 +15,9 @@ class InvalidArgument(RidgelineError):
 
 class NotFound(RidgelineError):
     http_status = 404
+
+
+class BadData(RidgelineError):
+    """A value in an event file cannot be decoded (bad content inside valid framing)."""
+
+    http_status = 422

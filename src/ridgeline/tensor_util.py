@@ -54,31 +54,61 @@ def make_tensor(array: Any) -> tensor_pb2.TensorProto:
     )
 
 
+# TensorFlow's compact form repeats a tensor's last value to fill its shape. A hostile or
+# buggy file can declare a huge shape in a few bytes: filling is refused past this many
+# elements, so what a reader builds is bounded by what the file holds, not what it claims.
+MAX_FILL = 1 << 22
+
+
+def _size(proto: tensor_pb2.TensorProto) -> tuple[tuple[int, ...], int]:
+    shape = tuple(int(d.size) for d in proto.tensor_shape.dim)
+    if any(d < 0 for d in shape):
+        raise ValueError(f"tensor shape {list(shape)} has an unknown (negative) dimension")
+    size = 1
+    for d in shape:
+        size *= d
+    return shape, size
+
+
+def _filled(out: np.ndarray, size: int, shape: tuple[int, ...]) -> np.ndarray:
+    if out.size == size:
+        return out
+    if out.size > size or out.size > 1 and out.size < size:
+        raise ValueError(f"tensor shape {list(shape)} needs {size:,} values; it holds {out.size:,}")
+    if size > MAX_FILL:
+        raise ValueError(f"tensor shape {list(shape)} declares {size:,} elements from {out.size} value(s)")
+    if out.size == 0:
+        return np.zeros(size, dtype=out.dtype)
+    return np.repeat(out[-1:], size)
+
+
 def to_numpy(proto: tensor_pb2.TensorProto) -> np.ndarray:
-    """The array a TensorProto holds (strings come back as an object array of ``bytes``)."""
-    shape = tuple(d.size for d in proto.tensor_shape.dim)
-    size = int(np.prod(shape)) if shape else 1
+    """The array a TensorProto holds (strings come back as an object array of ``bytes``).
+
+    Raises ValueError when the content does not match the declared dtype and shape."""
+    shape, size = _size(proto)
     if proto.dtype == types_pb2.DT_STRING:
         values: list[Any] = list(proto.string_val)
         arr = np.empty(len(values), dtype=object)
         arr[:] = values
-        if arr.size != size and arr.size == 1:
-            arr = np.repeat(arr, size)
-        return arr.reshape(shape)
+        if arr.size == 0 and size:
+            raise ValueError(f"string tensor of shape {list(shape)} holds no strings")
+        return _filled(arr, size, shape).reshape(shape)
     spec = _NUMERIC.get(proto.dtype)
     if spec is None:
         raise ValueError(f"unsupported tensor dtype {proto.dtype}")
     dtype, field = spec
     if proto.tensor_content:
+        itemsize = np.dtype(dtype).itemsize
+        if len(proto.tensor_content) != size * itemsize:
+            raise ValueError(
+                f"tensor_content has {len(proto.tensor_content):,} bytes; shape {list(shape)} of "
+                f"{np.dtype(dtype).name} needs {size * itemsize:,}"
+            )
         return np.frombuffer(proto.tensor_content, dtype=dtype).reshape(shape)
     raw = list(getattr(proto, field)) if field else []
     if proto.dtype == types_pb2.DT_HALF:
         out = np.array(raw, dtype=np.uint16).view(np.float16)
     else:
         out = np.array(raw, dtype=dtype)
-    if out.size != size:
-        if out.size == 0:
-            out = np.zeros(size, dtype=out.dtype)
-        else:  # TensorFlow's compact form: the last value repeats to fill the shape
-            out = np.concatenate([out, np.repeat(out[-1:], size - out.size)])
-    return out.reshape(shape)
+    return _filled(out, size, shape).reshape(shape)

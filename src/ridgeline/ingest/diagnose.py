@@ -61,7 +61,12 @@ def diagnose(logdirs: list[tuple[str, str]], states: dict[str, FileState]) -> Lo
                     status.problems.append(
                         f"{ef.path}: holds only its header; the writer has not flushed any data yet"
                     )
-                elif state.offset < ef.size and ef.size - state.offset < 4096 and state.offset > 0:
+                elif (
+                    not state.problems
+                    and state.offset < ef.size
+                    and ef.size - state.offset < 4096
+                    and state.offset > 0
+                ):
                     status.problems.append(
                         f"{ef.path}: ends in a partial record (still being written, or cut off)"
                     )

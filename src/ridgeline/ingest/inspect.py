@@ -19,13 +19,15 @@ _CLASS: dict[int, str] = {
 
 
 def inspect_logdirs(logdirs: list[tuple[str, str]], out: TextIO) -> int:
-    """Print the report; returns 0 if data was found, 1 otherwise."""
+    """Print the report; returns 0 if data was found and nothing is wrong, 1 otherwise."""
     with tempfile.TemporaryDirectory() as tmp:
         store = SQLiteStore(os.path.join(tmp, "inspect.sqlite"))
         ingester = Ingester(store, logdirs)
-        ingester.reload()
+        report = ingester.reload()
         states = store.file_states()
         status = diagnose(logdirs, states)
+        status.problems.extend(p for p in ingester.problems() if p not in status.problems)
+        status.problems.extend(p for p in report.problems if p not in status.problems)
         tags = store.tags()
         runs = store.runs()
         for run in runs:
@@ -49,4 +51,4 @@ def inspect_logdirs(logdirs: list[tuple[str, str]], out: TextIO) -> int:
         elif runs:
             out.write("no problems found\n")
         store.close()
-        return 0 if runs else 1
+        return 0 if runs and not problems else 1

@@ -6,16 +6,50 @@ meshes) all expose ``tags`` and ``steps`` the same way; these functions keep tha
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Query
+from fastapi.datastructures import DefaultPlaceholder
 
 from ridgeline.data.provider import DataProvider, PluginTag, StepValue
-from ridgeline.errors import NotFound
+from ridgeline.errors import BadData, NotFound
+from ridgeline.proto import summary_pb2
+from ridgeline.server.encoding import DataJSON
 
 Run = Annotated[str, Query(description="run name")]
 Tag = Annotated[str, Query(description="tag name")]
 Index = Annotated[int, Query(description="position in /steps; negative counts from the end")]
+
+
+T = TypeVar("T")
+
+
+class DataRouter(APIRouter):
+    """A plugin's router: JSON bodies through :class:`DataJSON` (non-finite numbers kept as
+    strings, wherever they are), not through a response model that would make them null."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("default_response_class", DataJSON)
+        super().__init__(**kwargs)
+
+    def add_api_route(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        if isinstance(kwargs.get("response_model"), DefaultPlaceholder) or "response_model" not in kwargs:
+            kwargs["response_model"] = None
+        super().add_api_route(path, endpoint, **kwargs)
+
+
+def decode(reader: Callable[[summary_pb2.Summary.Value], T], value: StepValue, run: str, tag: str) -> T:
+    """``reader(value)``, or a 422 naming the run, tag and step when the value's content is
+    bad (valid framing, garbage inside: wrong dtype, a shape its data does not fill...)."""
+    try:
+        return reader(value.value)
+    except BadData:
+        raise
+    except Exception as exc:  # any decoding failure of one stored value costs that value
+        raise BadData(
+            f"run {run!r} tag {tag!r} step {value.step}: the value cannot be read ({type(exc).__name__}: {exc})"
+        ) from exc
 
 
 def tags_by_run(provider: DataProvider, plugin: str) -> dict[str, Any]:
@@ -92,7 +126,7 @@ def sample_indices(total: int, limit: int | None) -> list[int] | None:
 
 def tag_router(provider: DataProvider, plugin: str) -> APIRouter:
     """A router with the routes every tag-based plugin has: ``/tags`` and ``/steps``."""
-    r = APIRouter(tags=[plugin])
+    r = DataRouter(tags=[plugin])
 
     @r.get("/tags", summary=f"{plugin} tags per run")
     def list_tags() -> dict[str, Any]:
@@ -103,3 +137,18 @@ def tag_router(provider: DataProvider, plugin: str) -> APIRouter:
         return steps(provider, plugin, run, tag)
 
     return r
+
+
+def decode_each(
+    reader: Callable[[summary_pb2.Summary.Value], T], values: list[StepValue], run: str, tag: str
+) -> tuple[list[tuple[StepValue, T]], list[dict[str, Any]]]:
+    """Decode every value; bad ones are left out and listed (``{"step", "detail"}``), so one
+    bad step costs that step, not the chart."""
+    good: list[tuple[StepValue, T]] = []
+    errors: list[dict[str, Any]] = []
+    for v in values:
+        try:
+            good.append((v, decode(reader, v, run, tag)))
+        except BadData as exc:
+            errors.append({"step": v.step, "detail": str(exc)})
+    return good, errors

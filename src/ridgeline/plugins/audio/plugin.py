@@ -13,6 +13,7 @@ from ridgeline.plugins import common
 from ridgeline.plugins.audio.metadata import PLUGIN_NAME
 from ridgeline.plugins.audio.reader import read_clips
 from ridgeline.plugins.common import Index, Run, Tag
+from ridgeline.server.encoding import content_disposition
 
 
 class AudioPlugin:
@@ -25,7 +26,7 @@ class AudioPlugin:
         def step(run: Run, tag: Tag, index: Index = -1) -> dict[str, Any]:
             """One logged set of clips: step, time and each clip's label and type."""
             value = common.value_at(provider, PLUGIN_NAME, run, tag, index)
-            clips = read_clips(value.value)
+            clips = common.decode(read_clips, value, run, tag)
             return {
                 "step": value.step,
                 "wall_time": value.wall_time,
@@ -36,17 +37,17 @@ class AudioPlugin:
         def clip(run: Run, tag: Tag, index: Index = -1, sample: int = 0) -> Response:
             """The bytes of one clip (WAV)."""
             value = common.value_at(provider, PLUGIN_NAME, run, tag, index)
-            clips = read_clips(value.value)
+            clips = common.decode(read_clips, value, run, tag)
             if not 0 <= sample < len(clips):
                 raise NotFound(f"step {value.step} of {tag!r} has {len(clips)} clips; no sample {sample}")
-            safe = "".join(ch if ch.isalnum() else "_" for ch in tag)[:80]
             return Response(
                 clips[sample].data,
                 media_type="audio/wav",
                 headers={
-                    "Cache-Control": "private, max-age=60",
-                    "X-Content-Type-Options": "nosniff",
-                    "Content-Disposition": f'inline; filename="{safe}_step{value.step}_{sample}.wav"',
+                    "Cache-Control": "private, no-cache",
+                    "Content-Disposition": content_disposition(
+                        "inline", f"{tag[:80]}_step{value.step}_{sample}.wav"
+                    ),
                 },
             )
 

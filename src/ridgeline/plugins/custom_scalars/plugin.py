@@ -7,6 +7,8 @@ from typing import Any
 from fastapi import APIRouter
 
 from ridgeline.data.provider import DataProvider
+from ridgeline.errors import RidgelineError
+from ridgeline.plugins import common
 from ridgeline.plugins.custom_scalars import layout_pb2
 from ridgeline.plugins.custom_scalars.metadata import CONFIG_TAG, PLUGIN_NAME
 from ridgeline.plugins.custom_scalars.reader import merge_layouts, read_layout
@@ -16,18 +18,22 @@ class CustomScalarsPlugin:
     name = PLUGIN_NAME
 
     def router(self, provider: DataProvider) -> APIRouter:
-        r = APIRouter(tags=[PLUGIN_NAME])
+        r = common.DataRouter(tags=[PLUGIN_NAME])
 
         @r.get("/layout")
         def layout() -> dict[str, Any]:
             """``{categories: [{title, closed, charts: [{title, multiline: [regex]} | {title, margin: [...]}]}]}``."""
             layouts: list[layout_pb2.Layout] = []
+            errors: list[dict[str, Any]] = []
             for t in provider.list_tags(PLUGIN_NAME):
                 if t.tag != CONFIG_TAG:
                     continue
-                values = provider.read_values(t.run, t.tag, [-1]) or []
-                layouts.extend(read_layout(v.value) for v in values)
-            return {"categories": merge_layouts(layouts)}
+                try:  # one run's bad layout costs that layout, not the dashboard
+                    values = provider.read_values(t.run, t.tag, [-1]) or []
+                    layouts.extend(common.decode(read_layout, v, t.run, t.tag) for v in values)
+                except RidgelineError as exc:
+                    errors.append({"run": t.run, "detail": str(exc)})
+            return {"categories": merge_layouts(layouts), "errors": errors}
 
         return r
 

@@ -30,23 +30,27 @@ class HistogramsPlugin:
         def histograms(run: Run, tag: Tag, points: Points = 500) -> dict[str, Any]:
             """Per step: ``[[left, right, count], ...]``."""
             _, values = common.values(provider, PLUGIN_NAME, run, tag, points)
+            good, errors = common.decode_each(read_buckets, values, run, tag)
             return {
-                "step": [v.step for v in values],
-                "wall_time": [v.wall_time for v in values],
-                "buckets": [read_buckets(v.value).tolist() for v in values],
+                "step": [v.step for v, _ in good],
+                "wall_time": [v.wall_time for v, _ in good],
+                "buckets": [b.tolist() for _, b in good],
+                "errors": errors,
             }
 
         @r.get("/distributions")
         def distributions(run: Run, tag: Tag, points: Points = 1000) -> dict[str, Any]:
             """Per step: the values at ``basis_points`` (min ... median ... max)."""
             _, values = common.values(provider, PLUGIN_NAME, run, tag, points)
-            rows = [(v, percentiles(read_buckets(v.value))) for v in values]
+            good, errors = common.decode_each(read_buckets, values, run, tag)
+            rows = [(v, percentiles(b)) for v, b in good]
             rows = [(v, p) for v, p in rows if p is not None]
             return {
                 "basis_points": list(BASIS_POINTS),
                 "step": [v.step for v, _ in rows],
                 "wall_time": [v.wall_time for v, _ in rows],
                 "percentiles": [p for _, p in rows],
+                "errors": errors,
             }
 
         return r

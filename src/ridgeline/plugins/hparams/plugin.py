@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from ridgeline.data.provider import DataProvider
+from ridgeline.plugins import common
 from ridgeline.plugins.hparams.metadata import PLUGIN_NAME
 from ridgeline.plugins.hparams.reader import experiment
 
@@ -15,7 +16,7 @@ class HParamsPlugin:
     name = PLUGIN_NAME
 
     def router(self, provider: DataProvider) -> APIRouter:
-        r = APIRouter(tags=[PLUGIN_NAME])
+        r = common.DataRouter(tags=[PLUGIN_NAME])
 
         @r.get("/experiment")
         def get_experiment() -> dict[str, Any]:

@@ -24,7 +24,6 @@ from ridgeline.plugins.hparams.metadata import (
     SESSION_START_INFO_TAG,
     parse_plugin_data,
 )
-from ridgeline.server.encoding import json_float
 
 STATUS_NAMES = {
     pd.STATUS_UNKNOWN: "unknown",
@@ -73,10 +72,23 @@ def experiment(provider: DataProvider) -> dict[str, Any]:
     for t in tags:
         by_tag.setdefault(t.tag, []).append(t)
 
+    errors: list[dict[str, str]] = []
+
+    def parsed(t: PluginTag) -> pd.HParamsPluginData | None:
+        """The tag's hparams data; None (and an entry in errors) if a writer garbled it."""
+        try:
+            return parse_plugin_data(t.metadata)
+        except Exception as exc:  # noqa: BLE001 - one bad session costs that session
+            errors.append({"run": t.run, "tag": t.tag, "detail": f"unreadable hparams data: {exc}"})
+            return None
+
     hparam_infos: dict[str, dict[str, Any]] = {}
     metric_infos: dict[str, dict[str, Any]] = {}
     for t in by_tag.get(EXPERIMENT_TAG, []):
-        exp = parse_plugin_data(t.metadata).experiment
+        data = parsed(t)
+        if data is None:
+            continue
+        exp = data.experiment
         for info in exp.hparam_infos:
             entry = hparam_infos.setdefault(
                 info.name,
@@ -113,7 +125,10 @@ def experiment(provider: DataProvider) -> dict[str, Any]:
 
     sessions: dict[str, Session] = {}
     for t in by_tag.get(SESSION_START_INFO_TAG, []):
-        start = parse_plugin_data(t.metadata).session_start_info
+        data = parsed(t)
+        if data is None:
+            continue
+        start = data.session_start_info
         sessions[t.run] = Session(
             t.run,
             start.group_name or t.run,
@@ -121,8 +136,9 @@ def experiment(provider: DataProvider) -> dict[str, Any]:
             start.start_time_secs or None,
         )
     for t in by_tag.get(SESSION_END_INFO_TAG, []):
-        if t.run in sessions:
-            end = parse_plugin_data(t.metadata).session_end_info
+        data = parsed(t) if t.run in sessions else None
+        if data is not None:
+            end = data.session_end_info
             sessions[t.run].status = STATUS_NAMES.get(end.status, "unknown")
             sessions[t.run].end_time = end.end_time_secs or None
 
@@ -172,11 +188,12 @@ def experiment(provider: DataProvider) -> dict[str, Any]:
                 "run": s.run,
                 "group": s.group,
                 "hparams": s.hparams,
-                "metrics": {k: json_float(v) for k, v in s.metrics.items()},
+                "metrics": s.metrics,
                 "status": s.status,
                 "start_time": s.start_time,
                 "end_time": s.end_time,
             }
             for s in sorted(sessions.values(), key=lambda s: s.run)
         ],
+        "errors": errors,
     }

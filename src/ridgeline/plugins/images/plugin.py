@@ -6,13 +6,14 @@ served with their sniffed MIME type, so the browser loads only the images on scr
 
 from __future__ import annotations
 
+import hashlib
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Header, Query
 from fastapi.responses import Response
 
 from ridgeline.data.provider import DataProvider
-from ridgeline.errors import NotFound
+from ridgeline.errors import BadData, NotFound
 from ridgeline.plugins import common
 from ridgeline.plugins.common import Index, Run, Tag
 from ridgeline.plugins.images.metadata import PLUGIN_NAME
@@ -32,12 +33,17 @@ class ImagesPlugin:
             """Everything a card needs at first paint, in one request: per run, its steps and
             the newest step's image size and count. Runs without the tag are left out."""
             out: dict[str, Any] = {}
+            errors: list[dict[str, Any]] = []
             for name in run:
                 found = provider.list_steps(name, tag)
                 if not found:
                     continue
                 last = provider.read_values(name, tag, [-1]) or []
-                images = read_images(last[0].value) if last else None
+                try:
+                    images = common.decode(read_images, last[0], name, tag) if last else None
+                except (BadData, NotFound) as exc:
+                    errors.append({"run": name, "detail": str(exc)})
+                    images = None
                 out[name] = {
                     "step": [s.step for s in found],
                     "wall_time": [s.wall_time for s in found],
@@ -45,13 +51,13 @@ class ImagesPlugin:
                     if images is None
                     else {"width": images.width, "height": images.height, "samples": len(images.blobs)},
                 }
-            return {"runs": out}
+            return {"runs": out, "errors": errors}
 
         @r.get("/step")
         def step(run: Run, tag: Tag, index: Index = -1) -> dict[str, Any]:
             """One logged set: its step, time, image size and how many images it holds."""
             value = common.value_at(provider, PLUGIN_NAME, run, tag, index)
-            images = read_images(value.value)
+            images = common.decode(read_images, value, run, tag)
             return {
                 "step": value.step,
                 "wall_time": value.wall_time,
@@ -61,17 +67,26 @@ class ImagesPlugin:
             }
 
         @r.get("/image", response_class=Response)
-        def image(run: Run, tag: Tag, index: Index = -1, sample: int = 0) -> Response:
-            """The bytes of one image (PNG, JPEG, GIF or BMP), with its MIME type."""
+        def image(
+            run: Run,
+            tag: Tag,
+            index: Index = -1,
+            sample: int = 0,
+            if_none_match: Annotated[str | None, Header()] = None,
+        ) -> Response:
+            """The bytes of one image (PNG, JPEG, GIF or BMP), with its MIME type.
+
+            The same URL names another image after a run is re-written, so the browser
+            revalidates each time (ETag: a hash of the bytes; unchanged -> 304, no body)."""
             value = common.value_at(provider, PLUGIN_NAME, run, tag, index)
-            blobs = read_images(value.value).blobs
+            blobs = common.decode(read_images, value, run, tag).blobs
             if not 0 <= sample < len(blobs):
                 raise NotFound(f"step {value.step} of {tag!r} has {len(blobs)} images; no sample {sample}")
-            return Response(
-                blobs[sample],
-                media_type=mime_type(blobs[sample]),
-                headers={"Cache-Control": "private, max-age=60", "X-Content-Type-Options": "nosniff"},
-            )
+            etag = '"' + hashlib.blake2b(blobs[sample], digest_size=12).hexdigest() + '"'
+            headers = {"Cache-Control": "private, no-cache", "ETag": etag}
+            if if_none_match == etag:
+                return Response(status_code=304, headers=headers)
+            return Response(blobs[sample], media_type=mime_type(blobs[sample]), headers=headers)
 
         return r
 

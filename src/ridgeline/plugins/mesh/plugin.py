@@ -21,7 +21,7 @@ class MeshPlugin:
     name = PLUGIN_NAME
 
     def router(self, provider: DataProvider) -> APIRouter:
-        r = APIRouter(tags=[PLUGIN_NAME])
+        r = common.DataRouter(tags=[PLUGIN_NAME])
 
         @r.get("/meshes")
         def list_meshes() -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -9,7 +10,9 @@ import numpy as np
 
 from ridgeline.data.provider import DataProvider
 from ridgeline.errors import NotFound
+from ridgeline.plugins.common import decode
 from ridgeline.plugins.mesh.metadata import PLUGIN_NAME, MeshPluginData, parse_plugin_data
+from ridgeline.proto import summary_pb2
 from ridgeline.tensor_util import to_numpy
 
 _KEYS: dict[int, str] = {
@@ -23,19 +26,21 @@ def meshes(provider: DataProvider) -> dict[str, dict[str, dict[str, Any]]]:
     """``{run: {mesh name: {tags: {vertices|faces|colors: tag}, config, count, last_step}}}``."""
     out: dict[str, dict[str, dict[str, Any]]] = {}
     for t in provider.list_tags(PLUGIN_NAME):
-        data = parse_plugin_data(t.metadata)
+        try:
+            data = parse_plugin_data(t.metadata)
+        except Exception:  # noqa: BLE001 - metadata a buggy writer garbled: not a mesh we can show
+            continue
         key = _KEYS.get(data.content_type)
         if key is None:
             continue
         entry = out.setdefault(t.run, {}).setdefault(
             data.name or t.tag,
-            {
-                "tags": {},
-                "config": (json.loads(data.json_config) if data.json_config else None) or {},
-                "count": 0,
-                "last_step": None,
-            },
+            {"tags": {}, "config": {}, "count": 0, "last_step": None},
         )
+        if data.json_config and not entry["config"]:
+            entry["config"], error = _config(data.json_config)
+            if error:
+                entry["config_error"] = error
         entry["tags"][key] = t.tag
         if key == "vertices":
             entry["count"] = t.count
@@ -53,11 +58,28 @@ def mesh_at(provider: DataProvider, run: str, name: str, index: int) -> dict[str
         values = provider.read_values(run, tag, [index]) or []
         if not values:
             raise NotFound(f"mesh {name!r} of run {run!r} has no step at index {index}")
-        arr = to_numpy(values[0].value.tensor)
-        arr = arr[0] if arr.ndim == 3 else arr  # first item of the batch
-        result[key] = (
-            np.asarray(arr, dtype=np.float64 if key == "vertices" else np.int64).reshape(-1).tolist()
-        )
+        result[key] = decode(functools.partial(_flat, key=key), values[0], run, tag)
         if key == "vertices":
             result["step"], result["wall_time"] = values[0].step, values[0].wall_time
     return result
+
+
+def _flat(value: summary_pb2.Summary.Value, key: str) -> list[Any]:
+    arr = to_numpy(value.tensor)
+    arr = arr[0] if arr.ndim == 3 else arr  # first item of the batch
+    if arr.ndim != 2 or arr.shape[-1] != 3:
+        raise ValueError(f"{key} must have shape [n, 3] (or [1, n, 3]), not {list(arr.shape)}")
+    dtype = np.float64 if key == "vertices" else np.int64
+    out: list[Any] = np.asarray(arr, dtype=dtype).reshape(-1).tolist()
+    return out
+
+
+def _config(text: str) -> tuple[dict[str, Any], str | None]:
+    """The viewer config a writer gave as JSON ({} and a message if it is not a JSON object)."""
+    try:
+        config = json.loads(text)
+    except ValueError as exc:
+        return {}, f"the mesh config is not JSON ({exc}); using defaults"
+    if not isinstance(config, dict):
+        return {}, "the mesh config is not a JSON object; using defaults"
+    return config, None

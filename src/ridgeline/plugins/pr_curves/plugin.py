@@ -25,8 +25,10 @@ class PrCurvesPlugin:
         ) -> dict[str, Any]:
             """Per step: ``{step, wall_time, thresholds, precision, recall, true_positives, ...}``."""
             _, values = common.values(provider, PLUGIN_NAME, run, tag, points)
+            good, errors = common.decode_each(read_curve, values, run, tag)
             return {
-                "curves": [{"step": v.step, "wall_time": v.wall_time, **read_curve(v.value)} for v in values]
+                "curves": [{"step": v.step, "wall_time": v.wall_time, **curve} for v, curve in good],
+                "errors": errors,
             }
 
         return r

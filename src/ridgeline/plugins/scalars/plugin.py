@@ -17,7 +17,14 @@ from pydantic import BaseModel, Field
 from ridgeline.data.provider import DataProvider
 from ridgeline.errors import InvalidArgument, NotFound
 from ridgeline.plugins.scalars.metadata import PLUGIN_NAME
-from ridgeline.server.encoding import JSONBody, dumps, float_list, json_float, points_json
+from ridgeline.server.encoding import (
+    JSONBody,
+    content_disposition,
+    dumps,
+    float_list,
+    json_float,
+    points_json,
+)
 
 MAX_POINTS = 1_000_000
 
@@ -140,11 +147,10 @@ class ScalarsPlugin:
         ) -> Response:
             """All points of a tag for several runs at once, as CSV or JSON."""
             body, media = logic.download(tag, runs, format)
-            safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in tag)
             return Response(
                 body,
                 media_type=media,
-                headers={"Content-Disposition": f'attachment; filename="{safe}.{format}"'},
+                headers={"Content-Disposition": content_disposition("attachment", f"{tag}.{format}")},
             )
 
         return r

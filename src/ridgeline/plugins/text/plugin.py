@@ -26,9 +26,9 @@ class TextPlugin:
         ) -> dict[str, Any]:
             """The newest ``points`` steps: ``[{step, wall_time, shape, strings, warning}]``."""
             total, values = common.values(provider, PLUGIN_NAME, run, tag, points, newest=True)
+            good, errors = common.decode_each(read_text, values, run, tag)
             out = []
-            for v in values:
-                t = read_text(v.value)
+            for v, t in good:
                 out.append(
                     {
                         "step": v.step,
@@ -38,7 +38,7 @@ class TextPlugin:
                         "warning": t.warning,
                     }
                 )
-            return {"total": total, "texts": out}
+            return {"total": total, "texts": out, "errors": errors}
 
         return r
 

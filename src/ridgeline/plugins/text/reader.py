@@ -13,6 +13,10 @@ import numpy as np
 from ridgeline.proto import summary_pb2
 from ridgeline.tensor_util import to_numpy
 
+# Cells sent per logged text: a response is bounded by the steps a client asks for, never by
+# the shape a file declares.
+MAX_CELLS = 10_000
+
 
 @dataclass(frozen=True, slots=True)
 class Text:
@@ -27,8 +31,11 @@ def read_text(value: summary_pb2.Summary.Value) -> Text:
     if arr.ndim > 2:
         warning = f"This text tensor has shape {list(arr.shape)}; showing its first 2-D slice."
         arr = arr[(0,) * (arr.ndim - 2)]
-    strings = [
-        v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v)
-        for v in np.asarray(arr).reshape(-1).tolist()
-    ]
+    flat = np.asarray(arr).reshape(-1)
+    if flat.size > MAX_CELLS:
+        warning = (warning + " " if warning else "") + (
+            f"This text has {flat.size:,} cells; showing the first {MAX_CELLS:,}."
+        )
+        flat = flat[:MAX_CELLS]
+    strings = [v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v) for v in flat.tolist()]
     return Text([int(d) for d in arr.shape], strings, warning)
