@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +17,8 @@ ARTIFACTS = ROOT / "test-artifacts"
 @pytest.fixture(scope="session")
 def fixtures_dir() -> Path:
     if not SHARED_FIXTURES.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"shared fixtures not found at {SHARED_FIXTURES}; CI must run these tests")
         pytest.skip(f"shared fixtures not found at {SHARED_FIXTURES}")
     return SHARED_FIXTURES
 

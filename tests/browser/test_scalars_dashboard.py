@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,19 +15,8 @@ CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture
-def page(demo_server):  # type: ignore[no-untyped-def]
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        pytest.skip("Debian chromium is not installed")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        errors: list[str] = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(demo_server.url + "/?dark=0")
-        yield page
-        browser.close()
-        assert not errors, errors
+def page(demo_server, open_page):  # type: ignore[no-untyped-def]
+    return open_page(demo_server.url + "/?dark=0")
 
 
 def test_demo_dashboard(page, artifacts: Path) -> None:  # type: ignore[no-untyped-def]
@@ -88,41 +79,59 @@ def test_dark_mode_and_data_table(page, artifacts: Path) -> None:  # type: ignor
     page.screenshot(path=str(artifacts / "scalars-dark-table.png"))
 
 
-def test_live_reload_adds_points_without_a_page_reload(tmp_path: Path, artifacts: Path) -> None:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed")
+def test_live_reload_follows_the_run_as_it_grows_and_is_written_again(
+    tmp_path: Path, artifacts: Path, open_page: Any
+) -> None:
+    """Live updates without a page reload; then `rm -rf run && train again`: the table shows the
+    new run's points, once each, and so does a restarted server."""
+    import json
+    import urllib.request
+
     from serving import serve
 
     from ridgeline import SummaryWriter
 
-    sync_api = pytest.importorskip("playwright.sync_api")
     logdir = tmp_path / "live"
     writer = SummaryWriter(logdir / "run", flush_secs=1)
     for s in range(10):
         writer.add_scalar("loss", 1.0 / (s + 1), s)
     writer.flush()
-    for served in serve(["--logdir", str(logdir), "--reload_interval", "1"], tmp_path):
-        with sync_api.sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-            page = browser.new_page(viewport={"width": 1000, "height": 700})
-            page.goto(served.url + "/?dark=0")
-            card = page.locator('.card[data-tag="loss"]')
-            card.locator("button[title='Data table']").click()
-            cell = card.locator(".data-table tbody tr td").last
-            cell.wait_for()
-            assert cell.inner_text() == "10"
-            page.evaluate("window.__marker = 1")  # gone if the page reloads
-            for s in range(10, 25):
-                writer.add_scalar("loss", 1.0 / (s + 1), s)
-            writer.flush()
-            page.wait_for_function(
-                "() => [...document.querySelectorAll('.data-table tbody td')].pop()?.textContent === '25'",
-                timeout=10_000,
-            )
-            assert page.evaluate("window.__marker") == 1
-            page.screenshot(path=str(artifacts / "scalars-live.png"))
-            browser.close()
-    writer.close()
+    last_cell = "() => [...document.querySelectorAll('.data-table tbody td')]"
+    for served in serve(["--logdir", str(logdir), "--reload_interval", "0.5"], tmp_path):
+        page = open_page(served.url + "/?dark=0", width=1000, height=700)
+        card = page.locator('.card[data-tag="loss"]')
+        card.locator("button[title='Data table']").click()
+        cell = card.locator(".data-table tbody tr td").last
+        cell.wait_for()
+        assert cell.inner_text() == "10"
+        page.evaluate("window.__marker = 1")  # gone if the page reloads
+        for s in range(10, 25):
+            writer.add_scalar("loss", 1.0 / (s + 1), s)
+        writer.flush()
+        page.wait_for_function(f"{last_cell}.pop()?.textContent === '25'", timeout=10_000)
+        assert page.evaluate("window.__marker") == 1
+        page.screenshot(path=str(artifacts / "scalars-live.png"))
+        writer.close()
+
+        shutil.rmtree(logdir / "run")  # the most common move: delete the run, train again
+        with SummaryWriter(logdir / "run") as again:
+            for s in range(5):
+                again.add_scalar("loss", 2.0, s)
+        page.wait_for_function(f"{last_cell}.pop()?.textContent === '5'", timeout=10_000)
+        series = json.loads(
+            urllib.request.urlopen(served.url + "/api/plugins/scalars/series?run=run&tag=loss").read()
+        )
+        assert series["step"] == [0, 1, 2, 3, 4] and series["value"] == [2.0] * 5
+    for served in serve(["--logdir", str(logdir)], tmp_path):  # restart on the same index
+        for _ in range(100):
+            tags = json.loads(urllib.request.urlopen(served.url + "/api/plugins/scalars/tags").read())
+            if tags.get("runs", {}).get("run"):
+                break
+            time.sleep(0.1)
+        series = json.loads(
+            urllib.request.urlopen(served.url + "/api/plugins/scalars/series?run=run&tag=loss").read()
+        )
+        assert series["step"] == [0, 1, 2, 3, 4]
 
 
 def test_axes_pin_zoom_and_download(page, artifacts: Path) -> None:  # type: ignore[no-untyped-def]
