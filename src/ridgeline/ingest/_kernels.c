@@ -83,15 +83,18 @@ int64_t rl_frame(const uint8_t *buf, int64_t n, int64_t start, int64_t *starts, 
 /* After a bad length checksum at start - 1: the first offset p >= start whose 12-byte header
  * checks (length below 2 GiB, length checksum) and whose record, if it lies inside buf[0:n],
  * also has a good data checksum. A header whose record extends past n counts (more bytes may
- * complete it). Returns -1 if no header checks before n - 12. */
-int64_t rl_resync(const uint8_t *buf, int64_t n, int64_t start) {
+ * complete it) unless complete_only. Returns -1 if no header checks before n - 12. */
+int64_t rl_resync(const uint8_t *buf, int64_t n, int64_t start, int64_t complete_only) {
     for (int64_t p = start; p + 12 <= n; p++) {
         if (masked_crc(buf + p, 8) != u32(buf + p + 8)) continue;
         uint64_t length = 0;
         for (int k = 0; k < 8; k++) length |= (uint64_t)buf[p + k] << (8 * k);
         if (length >= ((uint64_t)1 << 31)) continue;
         int64_t data = p + 12;
-        if (data + (int64_t)length + 4 > n) return p;
+        if (data + (int64_t)length + 4 > n) {
+            if (complete_only) continue;
+            return p;
+        }
         if (masked_crc(buf + data, (int64_t)length) == u32(buf + data + length)) return p;
     }
     return -1;

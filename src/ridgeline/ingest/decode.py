@@ -164,6 +164,17 @@ def _frame_all(
             f"skipped a corrupt record at byte {base_offset + int(o)} (data checksum mismatch)" for o in bad
         )
         if stopped < 0:
+            if end + 12 <= int(buf.shape[0]):
+                # A record claims more bytes than are here. A writer appends in order, so if a
+                # complete record follows, this one is not being written: its length lies.
+                later = kernels.resync(buf, end + 1, complete_only=True)
+                if later >= 0:
+                    problems.append(
+                        f"skipped a record at byte {base_offset + end} whose length runs past the "
+                        f"records after it; read on from byte {base_offset + later}"
+                    )
+                    pos = later
+                    continue
             break
         found = kernels.resync(buf, stopped + 1)
         at = base_offset + int(stopped)

@@ -79,7 +79,7 @@ def _load() -> ctypes.CDLL | None:
     lib.rl_frame.restype = _I64
     lib.rl_frame.argtypes = [_P, _I64, _I64, _P, _P, _P, _I64, _P, _P, _P]
     lib.rl_resync.restype = _I64
-    lib.rl_resync.argtypes = [_P, _I64, _I64]
+    lib.rl_resync.argtypes = [_P, _I64, _I64, _I64]
     lib.rl_decode_scalars.restype = None
     lib.rl_decode_scalars.argtypes = [_P, _P, _P, _I64, *([_P] * 11)]
     lib.rl_init()
@@ -135,12 +135,13 @@ def _masked_py(data: bytes) -> int:
     return (((c >> 15) | (c << 17)) + 0xA282EAD8) & 0xFFFFFFFF
 
 
-def resync(buf: np.ndarray, start: int) -> int:
+def resync(buf: np.ndarray, start: int, complete_only: bool = False) -> int:
     """After a bad record header: the offset of the next header that checks at or after
-    ``start`` (its data checksum too, when the record lies inside ``buf``), or -1."""
+    ``start`` (its data checksum too, when the record lies inside ``buf``; with
+    ``complete_only``, only records that lie inside ``buf``), or -1."""
     n = int(buf.shape[0])
     if _LIB is not None:
-        return int(_LIB.rl_resync(_ptr(buf), n, start))
+        return int(_LIB.rl_resync(_ptr(buf), n, start, int(complete_only)))
     raw = buf.tobytes()
     for p in range(start, n - 11):
         (length,) = struct.unpack_from("<Q", raw, p)
@@ -148,6 +149,8 @@ def resync(buf: np.ndarray, start: int) -> int:
             continue
         data = p + 12
         if data + length + 4 > n:
+            if complete_only:
+                continue
             return p
         if _masked_py(raw[data : data + length]) == struct.unpack_from("<I", raw, data + length)[0]:
             return p
