@@ -13,7 +13,7 @@ SHARED_FIXTURES = ROOT.parent / "shared" / "fixtures" / "tb-logs"
 ARTIFACTS = ROOT / "test-artifacts"
 
 
-# A subset of the shared logdirs (every writer and edge case; 0.6 MB) lives in the repo, so a
+# A subset of the shared logdirs (every writer and edge case; 1.2 MB) lives in the repo, so a
 # plain clone runs the compatibility tests too; the full shared set is used when present.
 REPO_FIXTURES = ROOT / "tests" / "fixtures" / "tb-logs"
 
