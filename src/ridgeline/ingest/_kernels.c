@@ -49,10 +49,10 @@ static uint32_t u32(const uint8_t *p) {
     return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
 }
 
-/* Frames records from buf[start:n]. Fills starts/lengths (at most cap) and bad (offsets of
- * records whose data checksum is wrong); *end is where the next read resumes (the first byte
- * of a partial record, or n); *stopped is the offset of a bad length checksum (nothing after
- * it can be framed) or -1. Returns the number of good records. */
+/* Frames records from buf[start:n]. Fills starts/lengths (at most cap); *end is where the next
+ * read resumes (the first byte of a partial record, or n); *stopped is the offset of a record
+ * whose length or data checksum is wrong (framing stops there; the caller resynchronizes), or
+ * -1; a bad data checksum is also listed in bad. Returns the number of good records. */
 int64_t rl_frame(const uint8_t *buf, int64_t n, int64_t start, int64_t *starts, int64_t *lengths,
                  int64_t *bad, int64_t cap, int64_t *nbad, int64_t *end, int64_t *stopped) {
     int64_t count = 0, off = start;
@@ -72,7 +72,11 @@ int64_t rl_frame(const uint8_t *buf, int64_t n, int64_t start, int64_t *starts, 
             lengths[count] = (int64_t)length;
             count++;
         } else {
+            /* The length checked but the data did not: either may be wrong (a hostile
+             * writer can checksum a false length), so the caller resynchronizes. */
             bad[(*nbad)++] = off;
+            *stopped = off;
+            break;
         }
         off = data + (int64_t)length + 4;
     }

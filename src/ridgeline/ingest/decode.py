@@ -178,6 +178,12 @@ def _frame_all(
             break
         found = kernels.resync(buf, stopped + 1)
         at = base_offset + int(stopped)
+        if bad.size and int(bad[-1]) == stopped:  # reported above; resume at the next record
+            if found < 0:
+                end = max(int(stopped) + 1, int(buf.shape[0]) - 11)
+                break
+            pos = found
+            continue
         what = "not TFRecord data: is this an event file?" if at == 0 else "a bad record header"
         if found < 0:
             # Nothing readable in the rest of this buffer; keep its last 11 bytes, where the

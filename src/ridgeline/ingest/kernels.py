@@ -98,9 +98,10 @@ def frame(buf: np.ndarray, start: int) -> tuple[np.ndarray, np.ndarray, int, np.
     """Frame records from ``buf[start:]`` (uint8, contiguous).
 
     Returns (starts, lengths, end, bad_data_offsets, stopped_at): ``end`` is where the next
-    read resumes (the first byte of a partial record, or the end of the data); records with a
-    bad data checksum are left out and listed by offset; ``stopped_at`` is the offset of a bad
-    length checksum (the rest is unreadable) or -1.
+    read resumes (the first byte of a partial record, or the end of the data); ``stopped_at``
+    is the offset of a record whose length or data checksum is wrong (framing stops there, the
+    caller resynchronizes with :func:`resync`) or -1; a bad data checksum is also listed in
+    ``bad_data_offsets``.
     """
     if _LIB is None:
         return _frame_py(buf, start)
@@ -205,6 +206,8 @@ def _frame_py(buf: np.ndarray, start: int) -> tuple[np.ndarray, np.ndarray, int,
             lengths.append(length)
         else:
             bad.append(off)
+            stopped = off
+            break
         off = data + length + 4
     return (
         np.array(starts, dtype=np.int64),
