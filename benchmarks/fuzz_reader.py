@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import dataclasses
 import multiprocessing
 import os
@@ -322,17 +323,13 @@ def read_everything(provider: Any) -> None:
             except RidgelineError:
                 continue
             for v in values:
-                try:
+                with contextlib.suppress(RidgelineError):
                     common.decode(reader, v, t.run, t.tag)
-                except RidgelineError:
-                    pass
     dumps(json_safe(experiment(provider)))
     for run, found in meshes(provider).items():
         for name in found:
-            try:
+            with contextlib.suppress(RidgelineError):
                 dumps(json_safe(mesh_at(provider, run, name, -1)))
-            except RidgelineError:
-                pass
 
 
 def check(name: str, kind: str, data: bytes, intact: int, tmp: str, with_tensorboard: bool = True) -> Outcome:
