@@ -14,6 +14,7 @@ own reader is run on the same file for comparison.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import platform
 import signal
@@ -81,10 +82,8 @@ def trial(tmp: Path, rng: np.random.Generator) -> Trial:
     os.set_blocking(fd, False)
     buf = b""
     while time.monotonic() < deadline:
-        try:
+        with contextlib.suppress(BlockingIOError):
             buf += os.read(fd, 1 << 16)
-        except BlockingIOError:
-            pass
         time.sleep(float(rng.uniform(0.0, 0.02)))
     proc.send_signal(signal.SIGKILL)
     proc.wait()
