@@ -115,7 +115,8 @@ def decode(buf: np.ndarray, start: int, base_offset: int = 0) -> DecodedChunk:
     wall_times[has_wall] = _gather(buf, wall_off[fast][has_wall], 8, "<f8")
     values = np.empty(fast.size, dtype=np.float64)
     w4 = value_width[fast] == 4
-    values[w4] = _gather(buf, value_off[fast][w4], 4, "<f4")
+    with np.errstate(invalid="ignore"):  # a signalling NaN is still a NaN: no warning per chunk
+        values[w4] = _gather(buf, value_off[fast][w4], 4, "<f4")
     values[~w4] = _gather(buf, value_off[fast][~w4], 8, "<f8")
 
     events: list[tuple[int, EventRecord]] = []
