@@ -1,27 +1,20 @@
 """Build event files record by record, for tests that need content our writer never makes.
 
-TFRecord framing as the format defines it: little-endian u64 length, masked CRC-32C of the
-length, the data, masked CRC-32C of the data.
+Framing (``frame``) is the fuzzer's: TFRecord as the format defines it, little-endian u64
+length, masked CRC-32C of the length, the data, masked CRC-32C of the data.
 """
 
 from __future__ import annotations
 
-import struct
+import sys
 from pathlib import Path
-
-import google_crc32c
 
 from ridgeline.proto import event_pb2, summary_pb2, tensor_pb2, tensor_shape_pb2, types_pb2
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from fuzz_reader import frame, masked_crc  # noqa: E402  (one framing helper for tests and fuzzer)
 
-def masked_crc(data: bytes) -> int:
-    c = int(google_crc32c.value(data))
-    return (((c >> 15) | (c << 17)) + 0xA282EAD8) & 0xFFFFFFFF
-
-
-def frame(data: bytes) -> bytes:
-    length = struct.pack("<Q", len(data))
-    return length + struct.pack("<I", masked_crc(length)) + data + struct.pack("<I", masked_crc(data))
+__all__ = ["event", "frame", "header", "masked_crc", "scalar_metadata", "scalar_tensor", "tensor", "write"]
 
 
 def header(wall_time: float = 1.0) -> bytes:

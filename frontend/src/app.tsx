@@ -22,6 +22,7 @@ const PrCurvesDashboard = lazy(() => import("./plugins/pr_curves/PrCurvesDashboa
 const TextDashboard = lazy(() => import("./plugins/text/TextDashboard").then((m) => ({ default: m.TextDashboard })));
 
 const POLL_MS = 3000;
+const STATUS_EVERY = 10; // polls between status reads while data shows (a status read walks the logdir)
 
 // Dashboards in nav order; `plugin` is the data they need (several may share one).
 const DASHBOARDS = [
@@ -132,6 +133,7 @@ export function App() {
   const [status, setStatus] = useState<Status | null>(null);
   const [generation, setGeneration] = useState(-1);
   const [error, setError] = useState<string | null>(null);
+  const [showWarnings, setShowWarnings] = useState(false);
 
   const setView = useCallback((patch: Partial<ViewState>) => {
     setViewState((v) => { const next = { ...v, ...patch }; writeState(next); return next; });
@@ -145,11 +147,19 @@ export function App() {
 
   useEffect(() => {
     let stop = false;
+    let polls = 0;
     const tick = async () => {
       try {
         const p = await api.plugins();
         setError(null);
-        if (p.generation !== generation) {
+        const changed = p.generation !== generation;
+        // What went wrong while indexing (skipped records, unreadable files...) is shown even
+        // when data is there: read when data changes, and now and then.
+        if (changed || polls++ % STATUS_EVERY === 0 || p.plugins.length === 0) {
+          const st = await api.status();
+          if (!stop) setStatus(st);
+        }
+        if (changed) {
           const [r, t] = await Promise.all([api.runs(), api.scalarTags()]);
           if (stop) return;
           setRuns(r);
@@ -157,7 +167,6 @@ export function App() {
           setPlugins(p.plugins);
           setGeneration(p.generation);
         }
-        if (p.plugins.length === 0) setStatus(await api.status());
       } catch (e) {
         setError(`cannot reach the server: ${(e as Error).message}`);
       }
@@ -220,8 +229,20 @@ export function App() {
         </nav>
         <span class="spacer" />
         {error && <span class="error">{error}</span>}
+        {active && status && status.problems.length > 0 && (
+          <button class="warnings" title="What could not be read" onClick={() => setShowWarnings(!showWarnings)}>
+            {status.problems.length} warning{status.problems.length === 1 ? "" : "s"}
+          </button>
+        )}
         <button class="theme" title="Toggle dark mode" onClick={() => setView({ dark: !view.dark })}>{view.dark ? "light" : "dark"}</button>
       </header>
+      {showWarnings && active && status && (
+        <div class="warnings-panel">
+          <h3>Skipped while reading {status.logdirs.join(", ")}</h3>
+          <ul>{status.problems.map((p) => <li key={p}>{p}</li>)}</ul>
+          <p class="muted">Everything else is shown. <code>ridgeline inspect --logdir …</code> prints the same list.</p>
+        </div>
+      )}
       <div class="body">
         <aside>
           {active && <Settings dash={active.id} view={view} setView={setView} />}

@@ -192,3 +192,35 @@ def test_axes_pin_zoom_and_download(page, artifacts: Path) -> None:  # type: ign
         *(f"sweep/lr={lr},width={w}" for lr in ("0.003", "0.03") for w in (32, 128)),
     }
     assert len(rows) == 1 + 5 * 40  # val/* is logged every 50 of 2,000 steps
+
+
+def test_warnings_name_what_was_skipped_next_to_the_data(
+    tmp_path: Path, artifacts: Path, open_page: Any
+) -> None:
+    """A good run and a file of garbage: the good run's chart shows, and the header says one
+    warning; its panel names the file and the offset."""
+    import os
+
+    from serving import serve
+
+    from ridgeline import SummaryWriter
+
+    logdir = tmp_path / "logs"
+    with SummaryWriter(logdir / "good") as w:
+        for s in range(10):
+            w.add_scalar("loss", 1.0 / (s + 1), s)
+    bad = logdir / "broken" / "events.out.tfevents.1.garbage"
+    bad.parent.mkdir()
+    bad.write_bytes(os.urandom(2048))
+    for served in serve(["--logdir", str(logdir)], tmp_path):
+        page = open_page(served.url + "/?dark=0", width=1200, height=700)
+        page.locator('.card[data-tag="loss"] canvas').first.wait_for()
+        button = page.locator("header button.warnings")
+        button.wait_for(timeout=15_000)
+        assert button.inner_text() == "1 warning"
+        button.click()
+        item = page.locator(".warnings-panel li")
+        assert item.count() == 1
+        text = item.inner_text()
+        assert str(bad) in text and "byte 0" in text and "not TFRecord data" in text
+        page.screenshot(path=str(artifacts / "warnings-panel.png"))

@@ -15,6 +15,7 @@ from ridgeline import SummaryWriter
 from ridgeline.data.local_provider import LocalDataProvider
 from ridgeline.ingest.ingester import Ingester
 from ridgeline.server.app import create_app
+from ridgeline.server.plugin_registry import DEFAULT_PLUGINS
 from ridgeline.store import SQLiteStore
 
 
@@ -54,16 +55,6 @@ def test_no_operation_answers_with_a_server_error(case: schemathesis.Case) -> No
 
 def test_the_schema_covers_every_route() -> None:
     paths = set(schema.raw_schema["paths"])
-    for kind in (
-        "scalars",
-        "images",
-        "audio",
-        "histograms",
-        "text",
-        "pr_curves",
-        "hparams",
-        "custom_scalars",
-        "mesh",
-    ):
+    for kind in DEFAULT_PLUGINS:
         assert any(p.startswith(f"/api/plugins/{kind}/") for p in paths), kind
     assert {"/api/runs", "/api/plugins", "/api/status"} <= paths

@@ -25,22 +25,35 @@ def _png(blob: bytes) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(blob)))
 
 
-def test_images(tmp_path: Path) -> None:
+def test_images_are_the_pixels_torch_writes(tmp_path: Path) -> None:
+    """The same tensors through ``torch.utils.tensorboard`` and through ours: TensorBoard's
+    reader decodes the same pixels, sizes and grid layout."""
+    torch_tb = pytest.importorskip("torch.utils.tensorboard")
     rng = np.random.default_rng(0)
     chw = rng.random((3, 8, 10)).astype(np.float32)
+    chw[0, 0, :3] = [-0.5, 1.5, 0.999]  # out of range is clipped the same way
     batch = rng.integers(0, 256, (3, 1, 4, 5), dtype=np.uint8)
-    with SummaryWriter(tmp_path) as w:
-        w.add_image("train/chw", chw, 7)
-        w.add_image("train/hw", chw[0], 8, dataformats="HW")
-        w.add_images("val/batch", batch, 9)
-    t = tensorboard_tensors(tmp_path, "images")
-    step, _, arr = t["train/chw"][0]
-    assert step == 7 and arr[0] == b"10" and arr[1] == b"8"
-    np.testing.assert_array_equal(_png(arr[2]), (np.transpose(chw, (1, 2, 0)) * 255 + 0.5).astype(np.uint8))
-    assert _png(t["train/hw"][0][2][2]).shape == (8, 10)
-    grid = _png(t["val/batch"][0][2][2])
-    assert grid.shape == (4, 15)  # three 4x5 images in one row, as torch tiles them
-    np.testing.assert_array_equal(grid[:, 5:10], batch[1, 0])
+    floats = rng.random((10, 3, 6, 7)).astype(np.float32)  # more than 8: two rows in the grid
+    for writer, path in ((SummaryWriter, tmp_path / "ours"), (torch_tb.SummaryWriter, tmp_path / "torch")):
+        with writer(str(path)) as w:
+            w.add_image("train/chw", chw, 7)
+            w.add_image("train/hw", chw[0], 8, dataformats="HW")
+            w.add_image("train/hwc", np.transpose(chw, (1, 2, 0)), 9, dataformats="HWC")
+            w.add_images("val/batch", batch, 9)
+            w.add_images("val/floats", floats, 10)
+    ours, theirs = (
+        tensorboard_tensors(tmp_path / "ours", "images"),
+        tensorboard_tensors(tmp_path / "torch", "images"),
+    )
+    assert set(ours) == set(theirs) == {"train/chw", "train/hw", "train/hwc", "val/batch", "val/floats"}
+    for tag in ours:
+        (step, _, mine), (their_step, _, their) = ours[tag][0], theirs[tag][0]
+        assert step == their_step and mine[0] == their[0] and mine[1] == their[1], tag  # width, height
+        a, b = _png(mine[2]), _png(their[2])
+        if a.ndim == 2 and b.ndim == 3:  # an HW image: ours is grayscale, torch repeats it as RGB
+            assert (b == b[..., :1]).all(), tag
+            b = b[..., 0]
+        np.testing.assert_array_equal(a, b, err_msg=tag)
 
 
 def test_images_accept_torch_and_reject_bad_shapes(tmp_path: Path) -> None:
@@ -78,16 +91,25 @@ def test_figure(tmp_path: Path) -> None:
     assert not plt.fignum_exists(fig.number)
 
 
-def test_audio(tmp_path: Path) -> None:
+def test_audio_is_the_wav_torch_writes(tmp_path: Path) -> None:
+    torch_tb = pytest.importorskip("torch.utils.tensorboard")
     t = np.linspace(0, 1, 800, endpoint=False)
     tone = 0.5 * np.sin(2 * np.pi * 220 * t)
-    with SummaryWriter(tmp_path) as w:
+    with SummaryWriter(tmp_path / "ours") as w:
         w.add_audio("speech/tone", tone, 4, sample_rate=8000)
-    arr = tensorboard_tensors(tmp_path, "audio")["speech/tone"][0][2]
-    with wave.open(io.BytesIO(arr[0][0])) as f:
-        assert f.getframerate() == 8000 and f.getnchannels() == 1
-        samples = np.frombuffer(f.readframes(f.getnframes()), "<i2") / 32767.0
-    np.testing.assert_allclose(samples, tone, atol=1 / 32767)
+    with torch_tb.SummaryWriter(str(tmp_path / "torch")) as w:
+        w.add_audio("speech/tone", tone, 4, sample_rate=8000)
+    ours = tensorboard_tensors(tmp_path / "ours", "audio")["speech/tone"][0][2]
+    theirs = tensorboard_tensors(tmp_path / "torch", "audio")["speech/tone"][0][2]
+
+    def samples(blob: bytes) -> tuple[int, int, np.ndarray]:
+        with wave.open(io.BytesIO(blob)) as f:
+            return f.getframerate(), f.getnchannels(), np.frombuffer(f.readframes(f.getnframes()), "<i2")
+
+    rate, channels, mine = samples(ours.reshape(-1)[0])  # ours: [clip, label], as TF writes it
+    their_rate, their_channels, their = samples(theirs.reshape(-1)[0])
+    assert (rate, channels) == (their_rate, their_channels) == (8000, 1)
+    np.testing.assert_array_equal(mine, their)
 
 
 def test_histograms_match_torch(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-_LOCAL_FRAMERS = "'self' http://localhost:* http://127.0.0.1:* http://[::1]:*"
+_LOCAL_FRAMERS = "'self' http://localhost:* http://127.0.0.1:*"  # CSP has no syntax for [::1]
 DASHBOARD_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data: blob:; media-src 'self' data: blob:; connect-src 'self'; "

@@ -19,10 +19,11 @@ from ridgeline.tensor_util import make_tensor
 
 
 def wav_bytes(samples: np.ndarray, sample_rate: int) -> bytes:
-    """16-bit PCM WAV of a [t, c] float clip."""
+    """16-bit PCM WAV of a [t, c] float clip (scaled by 32767 and truncated toward zero, as
+    ``torch.utils.tensorboard`` does: the same samples for the same clip)."""
     if samples.ndim == 1:
         samples = samples[:, None]
-    pcm = (np.clip(np.nan_to_num(samples.astype(np.float64)), -1.0, 1.0) * 32767.0).round().astype("<i2")
+    pcm = (np.clip(np.nan_to_num(samples.astype(np.float64)), -1.0, 1.0) * 32767.0).astype("<i2")
     buf = io.BytesIO()
     with wave.open(buf, "wb") as w:
         w.setnchannels(int(samples.shape[1]))

@@ -21,12 +21,14 @@ from ridgeline.tensor_util import make_tensor
 
 
 def to_uint8(array: np.ndarray) -> np.ndarray:
-    """Floats are taken as [0, 1] (clipped) and scaled to 0..255; integers are clipped to 0..255."""
+    """Floats are taken as [0, 1], scaled to 0..255 and clipped, truncating as
+    ``torch.utils.tensorboard`` does (the same pixels for the same tensor; NaN -> 0, +inf ->
+    255); integers are clipped to 0..255 (torch would multiply them by 255 first)."""
     if array.dtype == np.uint8:
         return np.asarray(array)
     if array.dtype.kind == "f":
-        finite = np.nan_to_num(array.astype(np.float64), nan=0.0, posinf=1.0, neginf=0.0)
-        scaled: np.ndarray = (np.clip(finite, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
+        finite = np.nan_to_num(array.astype(np.float32), nan=0.0, posinf=1.0, neginf=0.0)
+        scaled: np.ndarray = np.clip(finite * np.float32(255), 0, 255).astype(np.uint8)
         return scaled
     if array.dtype.kind in "iub":
         clipped: np.ndarray = np.clip(array, 0, 255).astype(np.uint8)
