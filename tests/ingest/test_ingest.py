@@ -147,3 +147,28 @@ def test_an_index_from_an_older_version_is_rebuilt_not_an_error(tmp_path: Path) 
     assert [(t.run, t.tag, t.count) for t in store.tags()] == [("r", "loss", 1)]
     row = sqlite3.connect(db).execute("SELECT value FROM meta WHERE key='schema'").fetchone()
     assert int(row[0]) == SCHEMA_VERSION
+
+
+def test_a_folder_that_cannot_be_listed_is_reported_and_the_rest_indexed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """(Permissions do not stop root, who runs CI, so the refusal is simulated at the call.)"""
+    from ridgeline.ingest import logdir as logdir_module
+
+    make_run(tmp_path / "logs" / "open")
+    make_run(tmp_path / "logs" / "locked")
+    real = os.scandir
+
+    def scandir(path: str) -> object:
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(logdir_module.os, "scandir", scandir)
+    store = SQLiteStore(tmp_path / "i.sqlite")
+    ingester = Ingester(store, [("", str(tmp_path / "logs"))])
+    ingester.reload()
+    assert store.runs() == ["open"]
+    assert ingester.problems() == [
+        f"{tmp_path / 'logs' / 'locked'}: cannot list this folder (Permission denied); skipped"
+    ]
