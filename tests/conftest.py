@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,3 +33,14 @@ def artifacts() -> Path:
 @pytest.fixture
 def demo_server(tmp_path: Path) -> Iterator[Served]:
     yield from serve(["demo", "--logdir", str(tmp_path / "demo logdir 演示")], tmp_path)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """In CI (``CI`` set), a skipped test is a failed one: nothing is skipped silently there
+    (a missing browser, torch or fixture is an install bug)."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if os.environ.get("CI") and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"skipped in CI: {report.longrepr}"

@@ -215,6 +215,16 @@ def test_warnings_name_what_was_skipped_next_to_the_data(
     for served in serve(["--logdir", str(logdir)], tmp_path):
         page = open_page(served.url + "/?dark=0", width=1200, height=700)
         page.locator('.card[data-tag="loss"] canvas').first.wait_for()
+        # Hovering the last point: the tooltip reads the run, its value and step.
+        over = page.locator('.card[data-tag="loss"] .u-over').first
+        box = over.bounding_box()
+        assert box is not None
+        page.mouse.move(box["x"] + box["width"] - 2, box["y"] + box["height"] / 2)
+        row = page.locator('.card[data-tag="loss"] .tooltip tr').nth(1)
+        row.wait_for()
+        cells = row.locator("td").all_inner_texts()
+        assert cells[1] == "good" and cells[3] == "0.1" and cells[4] == "9", cells
+        page.mouse.move(0, 0)
         button = page.locator("header button.warnings")
         button.wait_for(timeout=15_000)
         assert button.inner_text() == "1 warning"

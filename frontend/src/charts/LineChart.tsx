@@ -47,7 +47,8 @@ export function fmtDuration(s: number): string {
 export function fmtValue(v: number): string {
   if (!Number.isFinite(v)) return String(v);
   const a = Math.abs(v);
-  return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(4) : v.toPrecision(5);
+  // Five significant digits without padding zeros: 0.1, not 0.10000; 1.2346e-5 stays exact enough.
+  return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(4).replace(/\.?0+e/, "e") : String(Number(v.toPrecision(5)));
 }
 
 function nearest(xs: number[], x: number): number {
