@@ -1,6 +1,7 @@
 """schemathesis over the OpenAPI schema: generated requests to every operation (valid and
-invalid parameters, odd strings, huge numbers) over a logdir with every kind and a bad run.
-No request may end in a server error (5xx)."""
+invalid parameters, odd strings, huge numbers) over a logdir with every kind, NaN and inf
+values and a bad file. No request may end in a server error (5xx), and every answer's status,
+content type and body must be what the schema documents (typed response models)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,12 @@ from pathlib import Path
 import hypothesis
 import numpy as np
 import schemathesis
-from schemathesis.checks import not_a_server_error
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from ridgeline import SummaryWriter
 from ridgeline.data.local_provider import LocalDataProvider
@@ -49,8 +55,16 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", _app(Path(_TMP.name)))
 
 @schema.parametrize()
 @hypothesis.settings(max_examples=30, deadline=None, suppress_health_check=list(hypothesis.HealthCheck))
-def test_no_operation_answers_with_a_server_error(case: schemathesis.Case) -> None:
-    case.call_and_validate(checks=[not_a_server_error])
+def test_every_operation_answers_as_its_schema_says(case: schemathesis.Case) -> None:
+    """No 5xx; every status code, content type and body is one the schema documents."""
+    case.call_and_validate(
+        checks=[
+            not_a_server_error,
+            status_code_conformance,
+            content_type_conformance,
+            response_schema_conformance,
+        ]
+    )
 
 
 def test_the_schema_covers_every_route() -> None:

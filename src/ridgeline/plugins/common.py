@@ -16,6 +16,7 @@ from ridgeline.data.provider import DataProvider, PluginTag, StepValue
 from ridgeline.errors import BadData, NotFound
 from ridgeline.proto import summary_pb2
 from ridgeline.server.encoding import DataJSON
+from ridgeline.server.schemas import ERROR_RESPONSES, StepsBody, TagsBody
 
 Run = Annotated[str, Query(description="run name")]
 Tag = Annotated[str, Query(description="tag name")]
@@ -27,15 +28,24 @@ T = TypeVar("T")
 
 class DataRouter(APIRouter):
     """A plugin's router: JSON bodies through :class:`DataJSON` (non-finite numbers kept as
-    strings, wherever they are), not through a response model that would make them null."""
+    strings, wherever they are), not through a response model that would make them null.
+
+    A route's ``response_model`` documents its 200 body in the OpenAPI schema (and
+    schemathesis checks responses against it) without serializing through it; the 4xx
+    bodies are :class:`~ridgeline.server.schemas.ErrorBody`."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("default_response_class", DataJSON)
+        kwargs.setdefault("responses", dict(ERROR_RESPONSES))
         super().__init__(**kwargs)
 
     def add_api_route(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
-        if isinstance(kwargs.get("response_model"), DefaultPlaceholder) or "response_model" not in kwargs:
-            kwargs["response_model"] = None
+        model = kwargs.get("response_model")
+        if model is not None and not isinstance(model, DefaultPlaceholder):
+            responses = dict(kwargs.get("responses") or {})
+            responses[200] = {"model": model, "description": "Successful Response"}
+            kwargs["responses"] = responses
+        kwargs["response_model"] = None
         super().add_api_route(path, endpoint, **kwargs)
 
 
@@ -128,11 +138,11 @@ def tag_router(provider: DataProvider, plugin: str) -> APIRouter:
     """A router with the routes every tag-based plugin has: ``/tags`` and ``/steps``."""
     r = DataRouter(tags=[plugin])
 
-    @r.get("/tags", summary=f"{plugin} tags per run")
+    @r.get("/tags", summary=f"{plugin} tags per run", response_model=TagsBody)
     def list_tags() -> dict[str, Any]:
         return tags_by_run(provider, plugin)
 
-    @r.get("/steps", summary="steps and wall times of every logged value, in order")
+    @r.get("/steps", summary="steps and wall times of every logged value, in order", response_model=StepsBody)
     def list_steps(run: Run, tag: Tag) -> dict[str, Any]:
         return steps(provider, plugin, run, tag)
 

@@ -8,16 +8,17 @@ from typing import Any
 from fastapi import APIRouter
 
 from ridgeline.data.provider import DataProvider
+from ridgeline.server.schemas import ERROR_RESPONSES, RunBody
 
 
 def router(provider: DataProvider) -> APIRouter:
-    r = APIRouter(prefix="/api", tags=["core"])
+    r = APIRouter(prefix="/api", tags=["core"], responses=dict(ERROR_RESPONSES))
 
     @r.get("/health")
     def health() -> dict[str, str]:
         return {"status": "ok"}
 
-    @r.get("/runs")
+    @r.get("/runs", response_model=list[RunBody])
     def runs() -> list[dict[str, Any]]:
         """Every run, with the wall time of its newest point and its tag count."""
         return [dataclasses.asdict(run) for run in provider.list_runs()]

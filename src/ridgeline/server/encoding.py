@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 import orjson
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse
 
 _NON_FINITE = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}
 
@@ -59,7 +59,7 @@ def dumps(content: Any) -> bytes:
     return orjson.dumps(content, option=orjson.OPT_SERIALIZE_NUMPY)
 
 
-class JSONBody(Response):
+class JSONBody(JSONResponse):
     """A JSON response (non-finite floats must already be strings: see :func:`float_list`)."""
 
     media_type = "application/json"

@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import Response
+from pydantic import BaseModel
 
 from ridgeline.data.provider import DataProvider
 from ridgeline.errors import NotFound
@@ -14,6 +15,18 @@ from ridgeline.plugins.audio.metadata import PLUGIN_NAME
 from ridgeline.plugins.audio.reader import read_clips
 from ridgeline.plugins.common import Index, Run, Tag
 from ridgeline.server.encoding import content_disposition
+from ridgeline.server.schemas import Num
+
+
+class ClipInfo(BaseModel):
+    label: str
+    content_type: str
+
+
+class AudioStepBody(BaseModel):
+    step: int
+    wall_time: Num
+    clips: list[ClipInfo]
 
 
 class AudioPlugin:
@@ -22,7 +35,7 @@ class AudioPlugin:
     def router(self, provider: DataProvider) -> APIRouter:
         r = common.tag_router(provider, PLUGIN_NAME)
 
-        @r.get("/step")
+        @r.get("/step", response_model=AudioStepBody)
         def step(run: Run, tag: Tag, index: Index = -1) -> dict[str, Any]:
             """One logged set of clips: step, time and each clip's label and type."""
             value = common.value_at(provider, PLUGIN_NAME, run, tag, index)
@@ -33,7 +46,11 @@ class AudioPlugin:
                 "clips": [{"label": c.label, "content_type": c.content_type} for c in clips],
             }
 
-        @r.get("/clip", response_class=Response)
+        @r.get(
+            "/clip",
+            response_class=Response,
+            responses={200: {"content": {"audio/wav": {}}, "description": "The clip"}},
+        )
         def clip(run: Run, tag: Tag, index: Index = -1, sample: int = 0) -> Response:
             """The bytes of one clip (WAV)."""
             value = common.value_at(provider, PLUGIN_NAME, run, tag, index)

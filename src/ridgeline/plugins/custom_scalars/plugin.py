@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
+from pydantic import BaseModel
 
 from ridgeline.data.provider import DataProvider
 from ridgeline.errors import RidgelineError
@@ -12,6 +13,30 @@ from ridgeline.plugins import common
 from ridgeline.plugins.custom_scalars import layout_pb2
 from ridgeline.plugins.custom_scalars.metadata import CONFIG_TAG, PLUGIN_NAME
 from ridgeline.plugins.custom_scalars.reader import merge_layouts, read_layout
+from ridgeline.server.schemas import RunError
+
+
+class MarginSeries(BaseModel):
+    value: str
+    lower: str
+    upper: str
+
+
+class Chart(BaseModel):
+    title: str
+    multiline: list[str] | None = None
+    margin: list[MarginSeries] | None = None
+
+
+class Category(BaseModel):
+    title: str
+    closed: bool
+    charts: list[Chart]
+
+
+class LayoutBody(BaseModel):
+    categories: list[Category]
+    errors: list[RunError]
 
 
 class CustomScalarsPlugin:
@@ -20,7 +45,7 @@ class CustomScalarsPlugin:
     def router(self, provider: DataProvider) -> APIRouter:
         r = common.DataRouter(tags=[PLUGIN_NAME])
 
-        @r.get("/layout")
+        @r.get("/layout", response_model=LayoutBody)
         def layout() -> dict[str, Any]:
             """``{categories: [{title, closed, charts: [{title, multiline: [regex]} | {title, margin: [...]}]}]}``."""
             layouts: list[layout_pb2.Layout] = []

@@ -10,14 +10,31 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from pydantic import BaseModel
 
 from ridgeline.data.provider import DataProvider
 from ridgeline.plugins import common
 from ridgeline.plugins.common import Run, Tag
 from ridgeline.plugins.histograms.metadata import PLUGIN_NAME
 from ridgeline.plugins.histograms.reader import BASIS_POINTS, percentiles, read_buckets
+from ridgeline.server.schemas import Num, StepError
 
 Points = Annotated[int | None, Query(ge=1, le=100_000, description="at most this many steps (evenly spaced)")]
+
+
+class HistogramsBody(BaseModel):
+    step: list[int]
+    wall_time: list[Num]
+    buckets: list[list[list[Num]]]  # per step: [left, right, count] per bucket
+    errors: list[StepError]
+
+
+class DistributionsBody(BaseModel):
+    basis_points: list[int]
+    step: list[int]
+    wall_time: list[Num]
+    percentiles: list[list[Num]]
+    errors: list[StepError]
 
 
 class HistogramsPlugin:
@@ -26,7 +43,7 @@ class HistogramsPlugin:
     def router(self, provider: DataProvider) -> APIRouter:
         r = common.tag_router(provider, PLUGIN_NAME)
 
-        @r.get("/histograms")
+        @r.get("/histograms", response_model=HistogramsBody)
         def histograms(run: Run, tag: Tag, points: Points = 500) -> dict[str, Any]:
             """Per step: ``[[left, right, count], ...]``."""
             _, values = common.values(provider, PLUGIN_NAME, run, tag, points)
@@ -38,7 +55,7 @@ class HistogramsPlugin:
                 "errors": errors,
             }
 
-        @r.get("/distributions")
+        @r.get("/distributions", response_model=DistributionsBody)
         def distributions(run: Run, tag: Tag, points: Points = 1000) -> dict[str, Any]:
             """Per step: the values at ``basis_points`` (min ... median ... max)."""
             _, values = common.values(provider, PLUGIN_NAME, run, tag, points)

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query
 from fastapi.responses import Response
+from pydantic import BaseModel
 
 from ridgeline.data.provider import DataProvider
 from ridgeline.errors import BadData, NotFound
@@ -18,6 +19,32 @@ from ridgeline.plugins import common
 from ridgeline.plugins.common import Index, Run, Tag
 from ridgeline.plugins.images.metadata import PLUGIN_NAME
 from ridgeline.plugins.images.reader import mime_type, read_images
+from ridgeline.server.schemas import Num, RunError
+
+
+class ImageSize(BaseModel):
+    width: int
+    height: int
+    samples: int
+
+
+class CardRun(BaseModel):
+    step: list[int]
+    wall_time: list[Num]
+    last: ImageSize | None
+
+
+class CardBody(BaseModel):
+    runs: dict[str, CardRun]
+    errors: list[RunError]
+
+
+class ImageStepBody(ImageSize):
+    step: int
+    wall_time: Num
+
+
+IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif", "image/bmp", "application/octet-stream")
 
 
 class ImagesPlugin:
@@ -26,7 +53,7 @@ class ImagesPlugin:
     def router(self, provider: DataProvider) -> APIRouter:
         r = common.tag_router(provider, PLUGIN_NAME)
 
-        @r.get("/card")
+        @r.get("/card", response_model=CardBody)
         def card(
             tag: Tag, run: Annotated[list[str], Query(description="runs (repeat the parameter)")]
         ) -> dict[str, Any]:
@@ -53,7 +80,7 @@ class ImagesPlugin:
                 }
             return {"runs": out, "errors": errors}
 
-        @r.get("/step")
+        @r.get("/step", response_model=ImageStepBody)
         def step(run: Run, tag: Tag, index: Index = -1) -> dict[str, Any]:
             """One logged set: its step, time, image size and how many images it holds."""
             value = common.value_at(provider, PLUGIN_NAME, run, tag, index)
@@ -66,7 +93,14 @@ class ImagesPlugin:
                 "samples": len(images.blobs),
             }
 
-        @r.get("/image", response_class=Response)
+        @r.get(
+            "/image",
+            response_class=Response,
+            responses={
+                200: {"content": {t: {} for t in IMAGE_TYPES}, "description": "The image"},
+                304: {"description": "Not modified (If-None-Match)"},
+            },
+        )
         def image(
             run: Run,
             tag: Tag,

@@ -5,12 +5,31 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from pydantic import BaseModel
 
 from ridgeline.data.provider import DataProvider
 from ridgeline.plugins import common
 from ridgeline.plugins.common import Run, Tag
 from ridgeline.plugins.pr_curves.metadata import PLUGIN_NAME
 from ridgeline.plugins.pr_curves.reader import read_curve
+from ridgeline.server.schemas import Num, StepError
+
+
+class Curve(BaseModel):
+    step: int
+    wall_time: Num
+    thresholds: list[Num]
+    precision: list[Num]
+    recall: list[Num]
+    true_positives: list[Num]
+    false_positives: list[Num]
+    true_negatives: list[Num]
+    false_negatives: list[Num]
+
+
+class CurvesBody(BaseModel):
+    curves: list[Curve]
+    errors: list[StepError]
 
 
 class PrCurvesPlugin:
@@ -19,7 +38,7 @@ class PrCurvesPlugin:
     def router(self, provider: DataProvider) -> APIRouter:
         r = common.tag_router(provider, PLUGIN_NAME)
 
-        @r.get("/curves")
+        @r.get("/curves", response_model=CurvesBody)
         def curves(
             run: Run, tag: Tag, points: Annotated[int | None, Query(ge=1, le=10_000)] = 100
         ) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from ridgeline.server.encoding import (
     json_float,
     points_json,
 )
+from ridgeline.server.schemas import ERROR_RESPONSES, Num
 
 MAX_POINTS = 1_000_000
 
@@ -37,6 +38,40 @@ class SeriesRequest(BaseModel):
 class BatchRequest(BaseModel):
     series: list[SeriesRequest] = Field(max_length=10_000)
     points: int | None = Field(default=None, ge=4, le=MAX_POINTS)
+
+
+class ScalarTag(BaseModel):
+    count: int
+    first_step: int | None
+    last_step: int | None
+    last_wall_time: Num | None
+    last_value: Num | None
+    display_name: str
+    description: str
+
+
+class ScalarTagsBody(BaseModel):
+    runs: dict[str, dict[str, ScalarTag]]
+
+
+class SeriesBody(BaseModel):
+    run: str
+    tag: str
+    total: int
+    step: list[int]
+    wall_time: list[Num]
+    value: list[Num]
+
+
+class SeriesError(BaseModel):
+    run: str
+    tag: str
+    detail: str
+
+
+class BatchBody(BaseModel):
+    series: list[SeriesBody]
+    errors: list[SeriesError]
 
 
 class ScalarsLogic:
@@ -115,14 +150,14 @@ class ScalarsPlugin:
 
     def router(self, provider: DataProvider) -> APIRouter:
         logic = ScalarsLogic(provider)
-        r = APIRouter(tags=[PLUGIN_NAME])
+        r = APIRouter(tags=[PLUGIN_NAME], responses=dict(ERROR_RESPONSES))
 
-        @r.get("/tags")
+        @r.get("/tags", responses={200: {"model": ScalarTagsBody}})
         def tags() -> JSONBody:
             """run -> tag -> {count, first_step, last_step, last_wall_time, display_name, description}."""
             return JSONBody(logic.tags())
 
-        @r.get("/series")
+        @r.get("/series", responses={200: {"model": SeriesBody}})
         def series(
             run: Annotated[str, Query(description="run name, as /api/runs lists it")],
             tag: Annotated[str, Query(description="scalar tag")],
@@ -134,12 +169,18 @@ class ScalarsPlugin:
             """Columnar points of one series; each bucket's first/last/min/max/NaN/inf are kept."""
             return JSONBody(logic.series(run, tag, points))
 
-        @r.post("/series/batch")
+        @r.post("/series/batch", responses={200: {"model": BatchBody}})
         def batch(request: BatchRequest) -> JSONBody:
             """Many run x tag series in one request (unknown pairs are listed under errors)."""
             return JSONBody(logic.batch(request))
 
-        @r.get("/download")
+        @r.get(
+            "/download",
+            response_class=Response,
+            responses={
+                200: {"content": {"text/csv": {}, "application/json": {}}, "description": "Every point"}
+            },
+        )
         def download(
             tag: str,
             runs: Annotated[list[str] | None, Query(description="repeat for several runs")] = None,
