@@ -144,10 +144,21 @@ def test_axes_pin_zoom_and_download(page, artifacts: Path) -> None:  # type: ign
         page.wait_for_timeout(150)
         return page.locator(f'.card[data-tag="{tag}"] canvas').first.screenshot()
 
+    def ticks(tag: str, axis: str) -> list[str]:
+        """The tick labels the chart draws (kept in its aria-label and data-*-ticks)."""
+        host = page.locator(f'.card[data-tag="{tag}"] .chart-host').first
+        return (host.get_attribute(f"data-{axis}-ticks") or "").split()
+
     step_view = pixels("train/loss")
+    step_ticks = ticks("train/loss", "x")
+    assert step_ticks and all(t.replace(",", "").isdigit() for t in step_ticks), step_ticks
+    assert int(step_ticks[-1].replace(",", "")) <= 2000  # the demo logs 2,000 steps
+    linear_y = ticks("train/loss", "y")
     page.locator("aside select").select_option("relative")
     page.wait_for_function("() => location.search.includes('x=relative')")
     assert pixels("train/loss") != step_view
+    relative = ticks("train/loss", "x")
+    assert relative and all(t[-1] in "smh" and t[:-1].replace(".", "").isdigit() for t in relative), relative
     page.locator("aside select").select_option("wall")
     page.wait_for_function("() => location.search.includes('x=wall')")
     page.locator("aside select").select_option("step")
@@ -157,6 +168,9 @@ def test_axes_pin_zoom_and_download(page, artifacts: Path) -> None:  # type: ign
         page.locator("label.check", has_text=label).locator("input").check()
         page.wait_for_function(f"() => location.search.includes('{key}')")
         assert pixels("train/loss") != step_view
+        if key == "logy=1":
+            log_y = ticks("train/loss", "y")
+            assert log_y != linear_y and all(float(t.replace(",", "")) > 0 for t in log_y), (log_y, linear_y)
     for label in ("Log-scale y", "Log-scale x"):
         page.locator("label.check", has_text=label).locator("input").uncheck()
 

@@ -89,6 +89,15 @@ export function LineChart(props: { lines: Line[]; opts: ChartOptions; handle?: (
     const el = host.current!;
     const axisColor = dark ? "#c9d1d9" : "#444";
     const gridColor = dark ? "rgba(255,255,255,0.08)" : "rgba(0,0,0,0.07)";
+    // The axes are drawn on a canvas: the tick labels it shows are also put in the chart's
+    // aria-label (and data-x-ticks / data-y-ticks), for screen readers and tests.
+    const ticks: Record<"x" | "y", string[]> = { x: [], y: [] };
+    const readable = (axis: "x" | "y", labels: string[]): string[] => {
+      ticks[axis] = labels.filter((l) => l !== "");
+      el.dataset[axis === "x" ? "xTicks" : "yTicks"] = ticks[axis].join(" ");
+      el.setAttribute("aria-label", `chart; x axis ${ticks.x.join(", ") || "time"}; y axis ${ticks.y.join(", ")}`);
+      return labels;
+    };
     const series: uPlot.Series[] = [{}];
     for (const l of props.lines) {
       series.push({ label: `${l.label} (raw)`, stroke: l.color + "40", width: 1, spanGaps: true, dash: l.dash, points: { show: false } });
@@ -115,8 +124,12 @@ export function LineChart(props: { lines: Line[]; opts: ChartOptions; handle?: (
         },
       },
       axes: [
-        { stroke: axisColor, grid: { stroke: gridColor }, values: xType === "relative" ? (_u, ticks) => ticks.map((t) => fmtDuration(t)) : undefined },
-        { stroke: axisColor, grid: { stroke: gridColor }, size: 60 },
+        {
+          stroke: axisColor, grid: { stroke: gridColor },
+          values: xType === "wall" ? undefined
+            : (_u, ticks) => readable("x", ticks.map((t) => (t == null ? "" : xType === "relative" ? fmtDuration(t) : uPlot.fmtNum(t)))),
+        },
+        { stroke: axisColor, grid: { stroke: gridColor }, size: 60, values: (_u, ticks) => readable("y", ticks.map((t) => (t == null ? "" : uPlot.fmtNum(t)))) },
       ],
       hooks: {
         setSelect: [() => { zoomed.current = true; }],
@@ -170,7 +183,7 @@ export function LineChart(props: { lines: Line[]; opts: ChartOptions; handle?: (
   }, [props.lines]);
 
   return (
-    <div class="chart-host" ref={host}>
+    <div class="chart-host" ref={host} role="img">
       <div class="tooltip" ref={tip} style={{ display: "none" }} />
     </div>
   );
