@@ -68,6 +68,23 @@ class Indexed:
         return self.reload()
 
 
+def one_file_run(tmp: Path, steps: int) -> tuple[Path, Path, Indexed]:
+    """A logdir with run ``r`` of one event file, indexed: (logdir, the file, the index)."""
+    logdir = tmp / "runs"
+    write_run(logdir / "r", range(steps))
+    (f,) = (logdir / "r").glob("*tfevents*")
+    idx = Indexed(logdir, tmp / "i.sqlite")
+    idx.reload()
+    return logdir, f, idx
+
+
+def other_file(tmp: Path, steps: int, scale: float) -> Path:
+    """An event file written elsewhere, to put in place of an indexed one."""
+    write_run(tmp / "other", range(steps), scale=scale)
+    (g,) = (tmp / "other").glob("*tfevents*")
+    return g
+
+
 def check(idx: Indexed, tmp: Path) -> None:
     expected = on_disk(idx.logdir, tmp)
     assert idx.reload() == expected
@@ -125,29 +142,16 @@ def test_event_file_deleted(tmp_path: Path) -> None:
 
 
 def test_file_replaced_by_larger_file_with_same_name(tmp_path: Path) -> None:
-    logdir = tmp_path / "runs"
-    write_run(logdir / "r", range(10))
-    (f,) = (logdir / "r").glob("*tfevents*")
-    idx = Indexed(logdir, tmp_path / "i.sqlite")
-    idx.reload()
-    other = tmp_path / "other"
-    write_run(other, range(100), scale=3.0)
-    (g,) = other.glob("*tfevents*")
-    os.replace(g, f)  # new inode, larger, same name
+    _, f, idx = one_file_run(tmp_path, 10)
+    os.replace(other_file(tmp_path, 100, 3.0), f)  # new inode, larger, same name
     assert idx.reload()[("r", "loss")] == [(s, s * 3.0) for s in range(100)]
     check(idx, tmp_path)
 
 
 def test_file_truncated_and_rewritten_in_place(tmp_path: Path) -> None:
     """Same inode, same size or larger, other content: only the first bytes tell."""
-    logdir = tmp_path / "runs"
-    write_run(logdir / "r", range(10))
-    (f,) = (logdir / "r").glob("*tfevents*")
-    idx = Indexed(logdir, tmp_path / "i.sqlite")
-    idx.reload()
-    other = tmp_path / "other"
-    write_run(other, range(30), scale=5.0)
-    (g,) = other.glob("*tfevents*")
+    _, f, idx = one_file_run(tmp_path, 10)
+    g = other_file(tmp_path, 30, 5.0)
     ino = f.stat().st_ino
     with open(f, "r+b") as out:  # truncate and rewrite through the same inode
         out.truncate(0)
@@ -158,11 +162,7 @@ def test_file_truncated_and_rewritten_in_place(tmp_path: Path) -> None:
 
 
 def test_file_truncated_shorter(tmp_path: Path) -> None:
-    logdir = tmp_path / "runs"
-    write_run(logdir / "r", range(100))
-    (f,) = (logdir / "r").glob("*tfevents*")
-    idx = Indexed(logdir, tmp_path / "i.sqlite")
-    idx.reload()
+    _, f, idx = one_file_run(tmp_path, 100)
     data = f.read_bytes()
     f.write_bytes(data[: len(data) // 2])
     snap = idx.reload()
@@ -171,11 +171,7 @@ def test_file_truncated_shorter(tmp_path: Path) -> None:
 
 
 def test_file_renamed_within_run(tmp_path: Path) -> None:
-    logdir = tmp_path / "runs"
-    write_run(logdir / "r", range(10))
-    (f,) = (logdir / "r").glob("*tfevents*")
-    idx = Indexed(logdir, tmp_path / "i.sqlite")
-    idx.reload()
+    _, f, idx = one_file_run(tmp_path, 10)
     f.rename(f.with_name(f.name + ".renamed"))
     snap = idx.reload()
     assert len(snap[("r", "loss")]) == 10
