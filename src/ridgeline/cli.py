@@ -51,6 +51,12 @@ def _serve_args(p: argparse.ArgumentParser) -> None:
         "--reload_interval", type=float, default=2.0, help="seconds between looks for new data (default 2)"
     )
     p.add_argument(
+        "--health",
+        default="",
+        metavar="NAME=VALUE,...",
+        help="training-health thresholds, e.g. vanishing_abs=1e-8,plateau_rel=0.01 (see the README)",
+    )
+    p.add_argument(
         "--cors_origin",
         action="append",
         default=[],
@@ -165,11 +171,16 @@ def serve(args: argparse.Namespace, sock: socket.socket | None = None) -> None:
 
     from ridgeline.data.local_provider import LocalDataProvider
     from ridgeline.ingest.ingester import Ingester, Watcher
+    from ridgeline.plugins.health.rules import HealthConfig
     from ridgeline.server.app import create_app
     from ridgeline.server.security import LOOPBACK_NAMES, is_loopback
 
     logdirs = _logdirs(args)
     _check_logdirs(logdirs)
+    try:
+        health = HealthConfig.parse(args.health)
+    except ValueError as exc:
+        raise SystemExit(f"ridgeline: --health: {exc}") from None
     if sock is None:
         sock = _bind(args.host, args.port)
     store, db = _open_index(args, logdirs)
@@ -214,7 +225,7 @@ def serve(args: argparse.Namespace, sock: socket.socket | None = None) -> None:
 
     threading.Thread(target=first_index, name="ridgeline-first-index", daemon=True).start()
     allowed = (*LOOPBACK_NAMES, args.host.lower()) if loopback else None
-    app = create_app(provider, allowed_hosts=allowed, cors_origins=args.cors_origin)
+    app = create_app(provider, allowed_hosts=allowed, cors_origins=args.cors_origin, health=health)
     config = uvicorn.Config(app, log_level="warning", lifespan="off")
     server = uvicorn.Server(config)
     try:

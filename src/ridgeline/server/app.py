@@ -10,6 +10,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 
 from ridgeline import __version__
 from ridgeline.data.provider import DataProvider
+from ridgeline.plugins.health.rules import HealthConfig
 from ridgeline.server import core_routes, errors, static
 from ridgeline.server.plugin_registry import default_plugins
 from ridgeline.server.security import SecurityMiddleware
@@ -19,6 +20,7 @@ def create_app(
     provider: DataProvider,
     allowed_hosts: Iterable[str] | None = None,
     cors_origins: Sequence[str] = (),
+    health: HealthConfig | None = None,
 ) -> FastAPI:
     """The whole HTTP surface: ``/api/...`` (OpenAPI at ``/docs``) and the dashboard at ``/``.
 
@@ -26,12 +28,13 @@ def create_app(
         allowed_hosts: ``Host`` names served (None: any); the CLI passes the loopback names
             when bound to a loopback address (DNS rebinding protection).
         cors_origins: origins allowed to read the API from their pages (none by default).
+        health: thresholds of the training-health checks (``/api/health``).
     """
     app = FastAPI(title="Ridgeline", version=__version__, docs_url="/docs")
     # Level 1: a chart's 1.7 MB of JSON compresses in ~10 ms (level 9 takes ~175 ms) to 40 %.
     app.add_middleware(GZipMiddleware, minimum_size=2048, compresslevel=1)
     errors.install(app)
-    app.include_router(core_routes.router(provider))
+    app.include_router(core_routes.router(provider, health))
     for plugin in default_plugins():
         app.include_router(plugin.router(provider), prefix=f"/api/plugins/{plugin.name}")
     static.mount(app)

@@ -8,15 +8,21 @@ from typing import Any
 from fastapi import APIRouter
 
 from ridgeline.data.provider import DataProvider
-from ridgeline.server.schemas import ERROR_RESPONSES, RunBody
+from ridgeline.plugins.health.reader import HealthChecker
+from ridgeline.plugins.health.rules import HealthConfig
+from ridgeline.server.schemas import ERROR_RESPONSES, HealthBody, RunBody
 
 
-def router(provider: DataProvider) -> APIRouter:
+def router(provider: DataProvider, health: HealthConfig | None = None) -> APIRouter:
     r = APIRouter(prefix="/api", tags=["core"], responses=dict(ERROR_RESPONSES))
 
-    @r.get("/health")
-    def health() -> dict[str, str]:
-        return {"status": "ok"}
+    checker = HealthChecker(provider, health)
+
+    @r.get("/health", response_model=HealthBody)
+    def health_route() -> dict[str, Any]:
+        """The server is up (``status``), and training health: per run, what looks wrong
+        (vanishing/exploding gradients, NaN, dead units, plateaus), where and since when."""
+        return {"status": "ok", **checker.as_json()}
 
     @r.get("/runs", response_model=list[RunBody])
     def runs() -> list[dict[str, Any]]:

@@ -62,3 +62,17 @@ class RunBody(BaseModel):
     name: str
     last_wall_time: float | None
     tags: int
+
+
+class FindingBody(BaseModel):
+    kind: Literal["vanishing_gradients", "exploding_gradients", "nan", "dead_units", "plateau"]
+    layer: str | None
+    tag: str
+    step: int
+    first_step: int
+    message: str
+
+
+class HealthBody(BaseModel):
+    status: Literal["ok"]
+    runs: dict[str, list[FindingBody]]
