@@ -3,9 +3,10 @@
 // selected runs and settings live in the URL, so a link opens the same view.
 import { lazy, Suspense } from "preact/compat";
 import { useCallback, useEffect, useState } from "preact/hooks";
-import { api, kinds, type RunInfo, type Status, type TagsByRun } from "./api/client";
+import { api, type Health, kinds, type RunInfo, type Status, type TagsByRun } from "./api/client";
 import { runColor } from "./core/colors";
 import { readState, safeRegex, type ViewState, writeState } from "./core/urlState";
+import { chartFilters, HealthBadge, HealthPanel } from "./plugins/health/HealthPanel";
 import { ScalarsDashboard } from "./plugins/scalars/ScalarsDashboard";
 
 // Every other dashboard is its own chunk, loaded when first opened: a page opened on the
@@ -134,6 +135,8 @@ export function App() {
   const [generation, setGeneration] = useState(-1);
   const [error, setError] = useState<string | null>(null);
   const [showWarnings, setShowWarnings] = useState(false);
+  const [health, setHealth] = useState<Health>({});
+  const [healthRun, setHealthRun] = useState<string | null>(null);
 
   const setView = useCallback((patch: Partial<ViewState>) => {
     setViewState((v) => { const next = { ...v, ...patch }; writeState(next); return next; });
@@ -174,6 +177,14 @@ export function App() {
     void tick();
     const id = window.setInterval(tick, POLL_MS);
     return () => { stop = true; window.clearInterval(id); };
+  }, [generation]);
+
+  // Training health is read again whenever the data changes.
+  useEffect(() => {
+    if (generation < 0) return;
+    let stop = false;
+    api.health().then((h) => { if (!stop) setHealth(h); }).catch(() => { /* the rest still shows */ });
+    return () => { stop = true; };
   }, [generation]);
 
   useEffect(() => {
@@ -243,6 +254,10 @@ export function App() {
           <p class="muted">Everything else is shown. <code>ridgeline inspect --logdir …</code> prints the same list.</p>
         </div>
       )}
+      {healthRun && (
+        <HealthPanel run={healthRun} health={health} onClose={() => setHealthRun(null)}
+          showChart={(run, tag) => { setHealthRun(null); setView({ dash: "scalars", ...chartFilters(run, tag), hidden: [] }); }} />
+      )}
       <div class="body">
         <aside>
           {active && <Settings dash={active.id} view={view} setView={setView} />}
@@ -261,6 +276,7 @@ export function App() {
                       <span class="swatch" style={{ background: colors[r] }} />
                       <span class="run-name">{r}</span>
                     </label>
+                    <HealthBadge findings={health[r]} onClick={() => setHealthRun(healthRun === r ? null : r)} />
                   </li>
                 ))}
               </ul>

@@ -112,8 +112,11 @@ def test_nan_loss_is_caught_at_the_step_it_appears(tmp_path: Path) -> None:
     loss = [f for f in found if f["kind"] == "nan" and f["tag"] == "train/loss"]
     assert len(loss) == 1 and loss[0]["first_step"] == 37 and loss[0]["step"] == 59
     assert "NaN" in loss[0]["message"]
-    grads = [f for f in found if f["kind"] == "nan" and f["tag"].startswith("grad_norm/")]
-    assert grads and all(f["first_step"] == 40 for f in grads)  # the first logged step after it
+    # NaN then spreads to every layer's norms: one finding, at the first logged step after it
+    (spread,) = [f for f in found if f["kind"] == "nan" and f["tag"] != "train/loss"]
+    assert spread["first_step"] == 40 and spread["layer"] == "0.bias"
+    assert "of 2 layer(s)" not in spread["message"] and "of 4 layer(s)" in spread["message"]
+    assert [f["kind"] for f in found][:2] == ["nan", "nan"]  # most severe first
 
 
 def test_dead_relus_are_named_by_module(tmp_path: Path) -> None:

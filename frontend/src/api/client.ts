@@ -14,6 +14,10 @@ export interface Status {
   problems: string[]; indexing: boolean; progress: number; suggestion: string | null;
 }
 
+export type FindingKind = "vanishing_gradients" | "exploding_gradients" | "nan" | "dead_units" | "plateau";
+export interface Finding { kind: FindingKind; layer: string | null; tag: string; step: number; first_step: number; message: string }
+export type Health = Record<string, Finding[]>;
+
 export class ApiError extends Error {
   constructor(public status: number, message: string) { super(message); }
 }
@@ -37,6 +41,7 @@ export const api = {
   runs: () => call<RunInfo[]>("/api/runs"),
   plugins: () => call<{ plugins: string[]; generation: number }>("/api/plugins"),
   status: () => call<Status>("/api/status"),
+  health: async (): Promise<Health> => (await call<{ runs: Health }>("/api/health")).runs,
   scalarTags: () => call<{ runs: Record<string, Record<string, TagInfo>> }>("/api/plugins/scalars/tags"),
   async scalarBatch(pairs: { run: string; tag: string }[], points: number): Promise<Series[]> {
     const body = await call<{ series: Series[] }>("/api/plugins/scalars/series/batch", {

@@ -76,18 +76,39 @@ def _layer(tag: str, prefix: str) -> str:
     return tag[len(prefix) :]
 
 
+_WATCH = ("grad_norm/", "weight_norm/", "update_ratio/")
+
+
 def nan_findings(series: dict[str, Series]) -> list[Finding]:
+    """One finding per tag that holds NaN/inf, except ``watch``'s per-layer norms: once a value
+    is NaN it spreads to every layer, so those make one finding naming where it came first."""
     out = []
-    for tag, (steps, values) in series.items():
+    spread: list[tuple[int, str, int]] = []  # (first step, tag, last step) of watch tags
+    for tag, (steps, values) in sorted(series.items()):
         bad = ~np.isfinite(values)
         if not bad.any():
             continue
         first = int(steps[np.argmax(bad)])
         last = int(steps[np.flatnonzero(bad)[-1]])
+        if tag.startswith(_WATCH):
+            spread.append((first, tag, last))
+            continue
         kinds = sorted({"NaN" if np.isnan(v) else ("+inf" if v > 0 else "-inf") for v in values[bad][:1000]})
-        layer = (
-            tag.split("/", 1)[1] if tag.startswith(("grad_norm/", "weight_norm/", "update_ratio/")) else None
+        out.append(
+            Finding(
+                "nan",
+                None,
+                tag,
+                last,
+                first,
+                f"{tag} is {'/'.join(kinds)} from step {first} (last at step {last})",
+            )
         )
+    if spread:
+        first, tag, _ = min(spread)
+        layer = tag.split("/", 1)[1]
+        layers = {t.split("/", 1)[1] for _, t, _ in spread}
+        last = max(s for _, _, s in spread)
         out.append(
             Finding(
                 "nan",
@@ -95,7 +116,7 @@ def nan_findings(series: dict[str, Series]) -> list[Finding]:
                 tag,
                 last,
                 first,
-                f"{tag} is {'/'.join(kinds)} from step {first} (last at step {last})",
+                f"weights or gradients of {len(layers)} layer(s) are NaN/inf from step {first}, first in {layer} ({tag})",
             )
         )
     return out
@@ -209,11 +230,15 @@ def plateau_findings(series: dict[str, Series], cfg: HealthConfig) -> list[Findi
     return out
 
 
+_SEVERITY = {"nan": 0, "exploding_gradients": 1, "vanishing_gradients": 2, "dead_units": 3, "plateau": 4}
+
+
 def detect(series: dict[str, Series], cfg: HealthConfig) -> list[Finding]:
-    """Every finding for one run's scalar series."""
-    return [
+    """Every finding for one run's scalar series, most severe first, then earliest first."""
+    found = [
         *nan_findings(series),
         *gradient_findings(series, cfg),
         *dead_unit_findings(series, cfg),
         *plateau_findings(series, cfg),
     ]
+    return sorted(found, key=lambda f: (_SEVERITY[f.kind], f.first_step, f.tag))
