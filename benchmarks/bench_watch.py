@@ -37,14 +37,14 @@ def make_model(torch: Any) -> Any:
     )  # fmt: skip
 
 
-def run(variant: str, steps: int, device: str, log_freq: int, warmup: int = 30) -> float:
+def run(variant: str, steps: int, device: str, log_freq: int, warmup: int = 30, batch: int = 64) -> float:
     import torch
 
     torch.manual_seed(0)
     model = make_model(torch).to(device)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-    x = torch.randn(64, 3, 32, 32, device=device)
-    y = torch.randint(0, 10, (64,), device=device)
+    x = torch.randn(batch, 3, 32, 32, device=device)
+    y = torch.randint(0, 10, (batch,), device=device)
     tmp = tempfile.mkdtemp()
     writer: Any = None
     if variant.startswith("ridgeline"):
@@ -94,25 +94,64 @@ def main() -> None:
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--log-freq", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--batch", type=int, default=64)
+    parser.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
     a = parser.parse_args()
     import torch
 
-    torch.set_num_threads(max(1, torch.get_num_threads()))
+    if a.threads:
+        torch.set_num_threads(a.threads)
     variants = ["none", "ridgeline watch", "ridgeline watch all", "torch writer by hand"]
     times: dict[str, list[float]] = {v: [] for v in variants}
     for _ in range(a.repeat):  # interleaved, so drift hits every variant alike
         for v in variants:
-            times[v].append(run(v, a.steps, a.device, a.log_freq))
-    base = statistics.median(times["none"])
+            times[v].append(run(v, a.steps, a.device, a.log_freq, batch=a.batch))
+    report(times, f"batch {a.batch}", a)
+    # The 2-core VM's noise (a few %) hides effects of 0.1 %: measure the two costs directly,
+    # with one image a step (little compute): what the hooks add to a step that does not log
+    # (log_freq huge), and what one logging step costs (log_freq 1).
+    costs: dict[str, dict[str, list[float]]] = {v: {"quiet": [], "logging": []} for v in variants}
+    for _ in range(a.repeat):
+        for v in variants:
+            costs[v]["quiet"].append(run(v, a.steps * 5, a.device, 10**9, batch=1))
+            costs[v]["logging"].append(run(v, a.steps, a.device, 1, batch=1))
+    step = statistics.median(times["none"])
+    print(f"# cost per step with one image a step ({a.steps * 5} / {a.steps} steps x {a.repeat})")
     print(
-        f"# bench_watch: small CNN, batch 64, {a.steps} steps x {a.repeat}, log every {a.log_freq} steps, {a.device}"
+        f"| variant | added to a step that does not log | one logging step | overhead at batch {a.batch}, logging every {a.log_freq} |"
+    )
+    print("|---|---|---|---|")
+    for v in variants[1:]:
+        quiet = statistics.median(
+            t - b for t, b in zip(costs[v]["quiet"], costs["none"]["quiet"], strict=True)
+        )
+        logging_step = statistics.median(
+            t - b for t, b in zip(costs[v]["logging"], costs["none"]["logging"], strict=True)
+        )
+        overhead = (quiet + logging_step / a.log_freq) / step
+        print(f"| {v} | {quiet * 1e6:+.0f} µs | {logging_step * 1e3:.2f} ms | {overhead * 100:+.2f} % |")
+
+
+def report(times: dict[str, list[float]], what: str, a: argparse.Namespace) -> None:
+    import torch
+
+    print(
+        f"# bench_watch: small CNN, {what}, {a.steps} steps x {a.repeat}, log every {a.log_freq} steps, {a.device}"
     )
     print(f"# {platform.machine()}, torch {torch.__version__}, {torch.get_num_threads()} threads")
-    print("| variant | ms per step (median) | overhead |")
-    print("|---|---|---|")
-    for v in variants:
-        med = statistics.median(times[v])
-        print(f"| {v} | {med * 1e3:.2f} | {(med / base - 1) * 100:+.1f} % |")
+    print(
+        "| variant | ms per step (median) | added per step (median) | overhead (median of per-repeat ratios) |"
+    )
+    print("|---|---|---|---|")
+    for v, ts in times.items():
+        # Each repeat runs every variant back to back: compare within a repeat, so a slow
+        # minute of a noisy machine does not count as overhead.
+        ratios = [t / base - 1 for t, base in zip(ts, times["none"], strict=True)]
+        added = statistics.median(t - base for t, base in zip(ts, times["none"], strict=True))
+        print(
+            f"| {v} | {statistics.median(ts) * 1e3:.3f} | {added * 1e6:+.0f} µs | "
+            f"{statistics.median(ratios) * 100:+.1f} % |"
+        )
 
 
 if __name__ == "__main__":

@@ -209,3 +209,13 @@ def test_unwritable_index_folder_is_explained(tmp_path: Path) -> None:
     )
     assert out.returncode != 0 and "cannot create the index" in out.stderr and "--db" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_health_thresholds_are_parsed_and_checked() -> None:
+    from ridgeline.plugins.health.rules import HealthConfig
+
+    cfg = HealthConfig.parse("vanishing_abs=1e-9, plateau_min_points=500")
+    assert cfg.vanishing_abs == 1e-9 and cfg.plateau_min_points == 500 and cfg.exploding_abs == 1e3
+    out = run_cli("--logdir", ".", "--port", "0", "--health", "vanish=1")
+    assert out.returncode != 0 and "unknown health threshold 'vanish=1'" in out.stderr
+    assert "vanishing_abs" in out.stderr  # the known names are listed
