@@ -81,4 +81,8 @@ def test_health_badge_panel_and_chart_link(tmp_path: Path, artifacts: Path, open
         cards = page.locator(".card[data-tag]")
         cards.first.wait_for()
         assert [cards.nth(i).get_attribute("data-tag") for i in range(cards.count())] == ["train/loss"]
+        # the line stops where the loss became NaN, and the card says so
+        note = cards.first.locator(".nonfinite")
+        note.wait_for()
+        assert note.inner_text().strip() == "diverged: NaN from step 37 (not drawn)"
         page.screenshot(path=str(artifacts / "health-chart.png"))

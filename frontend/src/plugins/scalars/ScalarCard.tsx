@@ -58,6 +58,15 @@ export function ScalarCard(props: Props) {
     return { label: s.run, color: props.colors[s.run] ?? "#888", x, y: s.value, smoothed: smooth(s.value, props.view.smoothing), steps: s.step, walls: s.wall_time };
   }), [series, props.view.xAxis, props.view.smoothing, props.colors, runKey]);
 
+  // NaN and ±inf cannot be drawn: say where each run's first one is, so a line that stops
+  // reads as a diverged run, not as missing data.
+  const nonFinite = (series ?? []).filter((s) => props.runs.includes(s.run)).flatMap((s) => {
+    const i = s.value.findIndex((v) => !Number.isFinite(v));
+    if (i < 0) return [];
+    const v = s.value[i];
+    return [{ run: s.run, step: s.step[i], what: Number.isNaN(v) ? "NaN" : v > 0 ? "+inf" : "-inf" }];
+  });
+
   const download = (format: "csv" | "json") => { window.location.href = api.downloadUrl(tag, props.runs, format); };
 
   return (
@@ -81,6 +90,11 @@ export function ScalarCard(props: Props) {
           ignoreOutliers: props.view.ignoreOutliers, dark: props.view.dark, height: large ? 480 : 220,
         }} />
       )}
+      {nonFinite.map((n) => (
+        <div class="nonfinite" key={n.run}>
+          <span class="swatch" style={{ background: props.colors[n.run] }} /> {n.run}: {n.what} from step {n.step} (not drawn)
+        </div>
+      ))}
       {series && table && (
         <table class="data-table">
           <thead><tr><th></th><th>run</th><th>last</th><th>min</th><th>max</th><th>mean</th><th>change</th><th>points</th></tr></thead>
