@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ridgeline.plugins.scalars.metadata import create_summary_metadata
 from ridgeline.proto import event_pb2
@@ -24,6 +24,9 @@ from ridgeline.writer import default as _default
 from ridgeline.writer.event_file import FILE_VERSION, EventFileWriter
 from ridgeline.writer.kind_methods import KindMethods
 from ridgeline.writer.values import to_scalar
+
+if TYPE_CHECKING:
+    from ridgeline.writer.system_metrics import SystemMonitor
 
 _SCALAR_METADATA = create_summary_metadata()
 _now = time.time
@@ -47,6 +50,9 @@ class SummaryWriter(KindMethods):
         flush_secs: the longest an event waits in memory before reaching disk (the first
             event is flushed about a second after it is logged).
         filename_suffix: appended to event file names.
+        system_metrics: also log CPU, memory, disk and network I/O and GPU use under
+            ``system/`` from a background thread: True (every 10 s) or the interval in seconds
+            (needs psutil; GPUs need nvidia-ml-py). Off by default.
     """
 
     def __init__(
@@ -57,6 +63,7 @@ class SummaryWriter(KindMethods):
         max_queue: int = 10,
         flush_secs: int = 120,
         filename_suffix: str = "",
+        system_metrics: bool | float = False,
     ) -> None:
         self.log_dir = os.fspath(log_dir) if log_dir is not None else default_logdir(comment)
         self.purge_step = purge_step
@@ -67,6 +74,12 @@ class SummaryWriter(KindMethods):
         self._sub_writers: dict[str, EventFileWriter] = {}
         self._default_step: int | None = None
         self._get_file_writer()
+        self._system: SystemMonitor | None = None
+        if system_metrics:
+            from ridgeline.writer.system_metrics import DEFAULT_INTERVAL, SystemMonitor
+
+            interval = DEFAULT_INTERVAL if system_metrics is True else float(system_metrics)
+            self._system = SystemMonitor(lambda tag, value, step: self.add_scalar(tag, value, step), interval)
 
     # ---- plumbing --------------------------------------------------------------------------
 
@@ -158,6 +171,9 @@ class SummaryWriter(KindMethods):
 
     def close(self) -> None:
         """Flush and close all files. Logging again afterwards opens a new file."""
+        if self._system is not None:
+            self._system.stop()
+            self._system = None
         for writer in [self._file_writer, *self._sub_writers.values()]:
             if writer is not None:
                 writer.close()
