@@ -20,6 +20,13 @@ __version__ = "0.1.0"
 __all__ = ["SummaryWriter", "__version__", "summary"]
 
 
+def load_ipython_extension(ipython: Any) -> None:
+    """``%load_ext ridgeline`` in Jupyter: adds the ``%ridgeline --logdir DIR`` magic."""
+    from ridgeline.notebook import load_ipython_extension as load
+
+    load(ipython)
+
+
 def __getattr__(name: str) -> Any:
     if name == "SummaryWriter":
         return importlib.import_module("ridgeline.writer").SummaryWriter

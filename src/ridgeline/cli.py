@@ -228,13 +228,39 @@ def serve(args: argparse.Namespace, sock: socket.socket | None = None) -> None:
     app = create_app(provider, allowed_hosts=allowed, cors_origins=args.cors_origin, health=health)
     config = uvicorn.Config(app, log_level="warning", lifespan="off")
     server = uvicorn.Server(config)
+    record = _register(args.host, port, logdirs)
     try:
         server.run(sockets=[sock])
     except KeyboardInterrupt:
         pass
     finally:
         sock.close()
+        if record is not None:
+            with contextlib.suppress(OSError):
+                record.unlink()
     print("Ridgeline stopped.")
+
+
+def _register(host: str, port: int, logdirs: list[tuple[str, str]]) -> Any:
+    """Leave a record for ``ridgeline list`` and the notebook magic (None if it cannot)."""
+    from ridgeline.notebook import ServerInfo, register
+
+    try:
+        return register(ServerInfo(os.getpid(), host, port, [p for _, p in logdirs], time.time()))
+    except OSError:
+        return None
+
+
+def list_servers(args: argparse.Namespace) -> None:
+    from ridgeline.notebook import running
+
+    servers = running()
+    if not servers:
+        print("no ridgeline server is running")
+        return
+    for s in servers:
+        minutes = (time.time() - s.started) / 60
+        print(f"{s.url}  pid {s.pid}  up {minutes:.0f} min  logdir {', '.join(s.logdirs)}")
 
 
 def demo(args: argparse.Namespace) -> None:
@@ -272,6 +298,7 @@ _COMMANDS = """commands:
   ridgeline demo [--logdir DIR]    write a demo logdir and serve it
   ridgeline inspect --logdir DIR   print what the event files hold, and what is wrong
                                    (exit status 1 when it reports a problem)
+  ridgeline list                   the servers running on this machine
   ridgeline COMMAND --help         that command's options"""
 
 
@@ -298,7 +325,10 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
     )
     p_inspect.add_argument("--logdir", help="folder of runs (comma-separated for several)")
     p_inspect.add_argument("--logdir_spec", help="name1:path1,name2:path2")
-    return main, {"serve": p_serve, "demo": p_demo, "inspect": p_inspect}
+    p_list = argparse.ArgumentParser(
+        prog="ridgeline list", description="List the ridgeline servers running here."
+    )
+    return main, {"serve": p_serve, "demo": p_demo, "inspect": p_inspect, "list": p_list}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -312,7 +342,7 @@ def main(argv: list[str] | None = None) -> None:
         command = "serve"
         args = parser.parse_args(argv)
     try:
-        {"serve": serve, "demo": demo, "inspect": inspect}[command](args)
+        {"serve": serve, "demo": demo, "inspect": inspect, "list": list_servers}[command](args)
     except KeyboardInterrupt:  # Ctrl-C before the server took over signal handling
         print("Ridgeline stopped.")
     except BrokenPipeError:  # `ridgeline inspect | head`: the reader left; not an error of ours
