@@ -9,6 +9,10 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fastapi.testclient import TestClient
 
 
 class Served:
@@ -50,3 +54,18 @@ def serve(args: list[str], tmp: Path, timeout: float = 120) -> Iterator[Served]:
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def indexed_client(logdir: Path, db: Path, **app_kwargs: object) -> TestClient:
+    """The HTTP API over ``logdir`` indexed once into ``db``, in process (no socket)."""
+    from fastapi.testclient import TestClient
+
+    from ridgeline.data.local_provider import LocalDataProvider
+    from ridgeline.ingest.ingester import Ingester
+    from ridgeline.server.app import create_app
+    from ridgeline.store import SQLiteStore
+
+    store = SQLiteStore(db)
+    ingester = Ingester(store, [("", str(logdir))])
+    ingester.reload()
+    return TestClient(create_app(LocalDataProvider(store, ingester), **app_kwargs))  # type: ignore[arg-type]

@@ -10,14 +10,10 @@ import pytest
 
 torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
-from fastapi.testclient import TestClient  # noqa: E402
+from serving import indexed_client  # noqa: E402
 from tb_oracle import tensorboard_scalars  # noqa: E402
 
-from ridgeline.data.local_provider import LocalDataProvider  # noqa: E402
 from ridgeline.huggingface import RidgelineCallback  # noqa: E402
-from ridgeline.ingest.ingester import Ingester  # noqa: E402
-from ridgeline.server.app import create_app  # noqa: E402
-from ridgeline.store import SQLiteStore  # noqa: E402
 
 
 def tiny_bert() -> Any:
@@ -64,13 +60,6 @@ def train(tmp: Path, report_to: str, callbacks: list[Any]) -> Any:
     return trainer
 
 
-def index(logdir: Path, db: Path) -> TestClient:
-    store = SQLiteStore(db)
-    ingester = Ingester(store, [("", str(logdir))])
-    ingester.reload()
-    return TestClient(create_app(LocalDataProvider(store, ingester)))
-
-
 def test_ridgeline_callback_logs_what_tensorboard_would_plus_an_hparams_session(tmp_path: Path) -> None:
     callback = RidgelineCallback(log_dir=tmp_path / "logs" / "bert")
     train(tmp_path, "none", [callback])
@@ -78,7 +67,7 @@ def test_ridgeline_callback_logs_what_tensorboard_would_plus_an_hparams_session(
     assert [s for s, _, _ in scalars["train/loss"]] == [2, 4, 6, 8, 10, 12]
     assert [s for s, _, _ in scalars["eval/loss"]] == [6, 12]
     assert "train/learning_rate" in scalars
-    client = index(tmp_path / "logs", tmp_path / "i.sqlite")
+    client = indexed_client(tmp_path / "logs", tmp_path / "i.sqlite")
     (session,) = client.get("/api/plugins/hparams/experiment").json()["sessions"]
     assert session["run"] == "bert" and session["status"] == "success"
     assert session["hparams"]["learning_rate"] == 0.001 and session["hparams"]["model_type"] == "bert"
@@ -92,7 +81,7 @@ def test_report_to_tensorboard_logs_open_unchanged(tmp_path: Path, monkeypatch: 
     monkeypatch.setenv("TENSORBOARD_LOGGING_DIR", str(tmp_path / "tb"))
     train(tmp_path, "tensorboard", [])
     theirs = tensorboard_scalars(tmp_path / "tb")
-    client = index(tmp_path / "tb", tmp_path / "i.sqlite")
+    client = indexed_client(tmp_path / "tb", tmp_path / "i.sqlite")
     series = client.get("/api/plugins/scalars/series", params={"run": ".", "tag": "train/loss"}).json()
     assert series["step"] == [s for s, _, _ in theirs["train/loss"]] == [2, 4, 6, 8, 10, 12]
     assert series["value"] == pytest.approx([v for _, _, v in theirs["train/loss"]])

@@ -10,14 +10,10 @@ import pytest
 
 torch = pytest.importorskip("torch")
 lightning = pytest.importorskip("lightning")
-from fastapi.testclient import TestClient  # noqa: E402
+from serving import indexed_client  # noqa: E402
 from tb_oracle import tensorboard_scalars  # noqa: E402
 
-from ridgeline.data.local_provider import LocalDataProvider  # noqa: E402
-from ridgeline.ingest.ingester import Ingester  # noqa: E402
 from ridgeline.lightning import RidgelineLogger, flatten_hparams  # noqa: E402
-from ridgeline.server.app import create_app  # noqa: E402
-from ridgeline.store import SQLiteStore  # noqa: E402
 
 
 class Tiny(lightning.LightningModule):  # type: ignore[misc]
@@ -74,14 +70,7 @@ def test_lightning_metrics_hparams_and_status(tmp_path: Path) -> None:
     assert {"train_loss", "val_loss", "epoch"} <= set(scalars)
     assert [s for s, _, _ in scalars["val_loss"]] == [7, 15, 23]  # 8 batches an epoch, 3 epochs
 
-    store = SQLiteStore(tmp_path / "i.sqlite")
-    ingester = Ingester(store, [("", str(tmp_path))])
-    ingester.reload()
-    exp = (
-        TestClient(create_app(LocalDataProvider(store, ingester)))
-        .get("/api/plugins/hparams/experiment")
-        .json()
-    )
+    exp = indexed_client(tmp_path, tmp_path / "i.sqlite").get("/api/plugins/hparams/experiment").json()
     sessions = {s["run"]: s for s in exp["sessions"]}
     assert set(sessions) == {"tiny/version_0", "tiny/version_1"}
     s0 = sessions["tiny/version_0"]
@@ -110,14 +99,7 @@ def test_a_failed_fit_is_recorded_as_failure(tmp_path: Path) -> None:
     )
     with pytest.raises(RuntimeError, match="boom"):
         trainer.fit(Crashing(), loader())
-    store = SQLiteStore(tmp_path / "i.sqlite")
-    ingester = Ingester(store, [("", str(tmp_path))])
-    ingester.reload()
-    exp = (
-        TestClient(create_app(LocalDataProvider(store, ingester)))
-        .get("/api/plugins/hparams/experiment")
-        .json()
-    )
+    exp = indexed_client(tmp_path, tmp_path / "i.sqlite").get("/api/plugins/hparams/experiment").json()
     assert [s["status"] for s in exp["sessions"]] == ["failure"]
 
 

@@ -10,15 +10,12 @@ from typing import Any
 import pytest
 
 torch = pytest.importorskip("torch")
-from fastapi.testclient import TestClient  # noqa: E402
+
+from serving import indexed_client  # noqa: E402
 
 import ridgeline  # noqa: E402
 import ridgeline.torch as rtorch  # noqa: E402
-from ridgeline.data.local_provider import LocalDataProvider  # noqa: E402
-from ridgeline.ingest.ingester import Ingester  # noqa: E402
 from ridgeline.plugins.health.rules import HealthConfig  # noqa: E402
-from ridgeline.server.app import create_app  # noqa: E402
-from ridgeline.store import SQLiteStore  # noqa: E402
 
 nn = torch.nn
 
@@ -51,11 +48,7 @@ def train(
 
 
 def health(logdir: Path, tmp: Path) -> dict[str, list[dict[str, Any]]]:
-    store = SQLiteStore(tmp / "i.sqlite")
-    ingester = Ingester(store, [("", str(logdir))])
-    ingester.reload()
-    client = TestClient(create_app(LocalDataProvider(store, ingester), health=HealthConfig()))
-    body = client.get("/api/health").json()
+    body = indexed_client(logdir, tmp / "i.sqlite", health=HealthConfig()).get("/api/health").json()
     assert body["status"] == "ok"
     runs: dict[str, list[dict[str, Any]]] = body["runs"]
     return runs

@@ -15,13 +15,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
-from serving import serve
+from serving import indexed_client, serve
 
 from ridgeline import SummaryWriter
-from ridgeline.data.local_provider import LocalDataProvider
-from ridgeline.ingest.ingester import Ingester
-from ridgeline.server.app import create_app
-from ridgeline.store import SQLiteStore
 
 ODD_TAG = '损失/loss 😀 "quoted"; name=x'
 AUDIO_TAG = '声音/clip 😀 "q"'
@@ -39,10 +35,7 @@ def logdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def client_for(logdir: Path, tmp: Path, **kwargs: object) -> TestClient:
-    store = SQLiteStore(tmp / "i.sqlite")
-    ingester = Ingester(store, [("", str(logdir))])
-    ingester.reload()
-    return TestClient(create_app(LocalDataProvider(store, ingester), **kwargs))  # type: ignore[arg-type]
+    return indexed_client(logdir, tmp / "i.sqlite", **kwargs)
 
 
 @pytest.fixture(scope="module")
