@@ -148,21 +148,14 @@ def _open_index(args: argparse.Namespace, logdirs: list[tuple[str, str]]) -> tup
 
 def _remove_index(db: str) -> None:
     """``--reindex``: the index is a cache; delete it (unless another server is using it)."""
-    import fcntl
+    from ridgeline.store.sqlite_store import IndexInUse, remove_index
 
-    if os.path.exists(db + ".lock"):
-        fd = os.open(db + ".lock", os.O_RDWR)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            raise SystemExit(
-                f"ridgeline: another ridgeline server is using the index {db}; stop it before --reindex"
-            ) from None
-        finally:
-            os.close(fd)
-    for suffix in ("", "-wal", "-shm"):
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(db + suffix)
+    try:
+        remove_index(db)
+    except IndexInUse:
+        raise SystemExit(
+            f"ridgeline: another ridgeline server is using the index {db}; stop it before --reindex"
+        ) from None
     logger.info("removed the index %s; the logdir will be read again", db)
 
 

@@ -16,7 +16,6 @@ from ridgeline.data.provider import (
     TagSummary,
 )
 from ridgeline.data.value_reader import ValueReader
-from ridgeline.ingest.diagnose import diagnose
 from ridgeline.ingest.ingester import Ingester
 from ridgeline.proto import summary_pb2
 from ridgeline.store.base import ScalarSeries, Store
@@ -61,9 +60,7 @@ class LocalDataProvider:
             self._epoch = epoch
 
     def status(self) -> LogdirStatus:
-        status = diagnose(self.ingester.logdirs, self.store.file_states())
-        status.problems.extend(self.ingester.problems())
-        status.problems.extend(getattr(self.store, "notes", []))
+        status = self.ingester.status()
         status.indexing = self.indexing
         status.progress = self.progress
         return status

@@ -30,7 +30,9 @@ from typing import cast
 
 import numpy as np
 
+from ridgeline.diagnostics import LogdirStatus
 from ridgeline.ingest.decode import DecodedChunk, decode, split_records
+from ridgeline.ingest.diagnose import diagnose
 from ridgeline.ingest.logdir import EventFile, special_file_kind, walk
 from ridgeline.ingest.run_loader import RunState, _version_number, apply_chunk
 from ridgeline.store.base import FileState, Store
@@ -148,6 +150,15 @@ class Ingester:
         self.file_problems: dict[str, str] = {}
         self.store_problem: str | None = None
 
+    def status(self) -> LogdirStatus:
+        """What the logdirs hold and what went wrong: the files' own problems, this ingester's
+        (folders, unreadable files, the index) and the index file's notes, each once."""
+        status = diagnose(self.logdirs, self.store.file_states())
+        for problem in [*self.problems(), *self.store.notes]:
+            if problem not in status.problems:
+                status.problems.append(problem)
+        return status
+
     def problems(self) -> list[str]:
         out = [*self.walk_problems, *self.file_problems.values()]
         if self.store_problem:
@@ -189,16 +200,13 @@ class Ingester:
     def reload(self, progress: Progress | None = None) -> ReloadReport:
         """Read whatever is new; returns what was done."""
         with self._lock:
-            lock = getattr(self.store, "try_lock_writer", None)
-            if lock is not None and not lock():
+            if not self.store.try_lock_writer():
                 return ReloadReport(writer=False)
             if not self._writer:
                 # Just became the writer: another process may have written until now.
                 self._writer = True
                 self._states.clear()
-                forget = getattr(self.store, "forget_cached_ids", None)
-                if forget is not None:
-                    forget()
+                self.store.forget_cached_ids()
             report = ReloadReport()
             try:
                 self._reload(report, progress)
@@ -214,11 +222,10 @@ class Ingester:
             self.store.rollback()
         except Exception:  # noqa: BLE001 - the rollback of a broken index may fail too
             logger.debug("rollback failed", exc_info=True)
-        recover = getattr(self.store, "recover", None)
-        kind = getattr(self.store, "classify", lambda e: None)(exc)
-        if kind == "corrupt" and recover is not None:
+        kind = self.store.classify(exc)
+        if kind == "corrupt":
             message = f"the index reported corruption ({exc}); rebuilding it from the logdir"
-            recover(str(exc))
+            self.store.recover(str(exc))
         elif kind == "retry":
             message = f"cannot write the index ({exc}); nothing is lost, retrying at the next reload"
         else:
@@ -396,8 +403,7 @@ class Ingester:
         return skipped
 
     def _is_store_error(self, exc: Exception) -> bool:
-        classify = getattr(self.store, "classify", None)
-        return classify is not None and classify(exc) is not None
+        return self.store.classify(exc) is not None
 
     def _save_state(
         self, ef: EventFile, offset: int, records: int, file_version: str | None, problems: list[str]

@@ -6,7 +6,6 @@ import os
 import tempfile
 from typing import TextIO
 
-from ridgeline.ingest.diagnose import diagnose
 from ridgeline.ingest.ingester import Ingester
 from ridgeline.proto import summary_pb2
 from ridgeline.store.sqlite_store import SQLiteStore
@@ -23,11 +22,9 @@ def inspect_logdirs(logdirs: list[tuple[str, str]], out: TextIO) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         store = SQLiteStore(os.path.join(tmp, "inspect.sqlite"))
         ingester = Ingester(store, logdirs)
-        report = ingester.reload()
+        ingester.reload()
         states = store.file_states()
-        status = diagnose(logdirs, states)
-        status.problems.extend(p for p in ingester.problems() if p not in status.problems)
-        status.problems.extend(p for p in report.problems if p not in status.problems)
+        status = ingester.status()
         tags = store.tags()
         runs = store.runs()
         for run in runs:

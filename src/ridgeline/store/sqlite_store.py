@@ -77,6 +77,41 @@ CREATE INDEX IF NOT EXISTS value_refs_by_tag ON value_refs(tag_id);
 """
 
 
+class IndexInUse(RuntimeError):
+    """Another process holds the index's writer lock."""
+
+
+def _lock(path: str) -> int | None:
+    """Take ``<path>.lock`` without waiting: its descriptor, None if another process holds it,
+    -1 where there are no advisory locks (Windows: one writer assumed)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        return -1
+    fd = os.open(path + ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def remove_index(path: str | os.PathLike[str]) -> None:
+    """Delete an index (it is a cache), unless a running server holds it (:class:`IndexInUse`)."""
+    path = os.fspath(path)
+    fd = _lock(path) if os.path.exists(path + ".lock") else -1
+    if fd is None:
+        raise IndexInUse(path)
+    try:
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(path + suffix)
+    finally:
+        if fd >= 0:
+            os.close(fd)
+
+
 def default_db_path(logdir_key: str) -> Path:
     """Where the index of a logdir lives by default: the user's cache folder.
 
@@ -172,17 +207,10 @@ class SQLiteStore:
         Two servers on one ``--db`` would otherwise index the same files twice."""
         if self.memory or self._lock_fd is not None:
             return True
-        try:
-            import fcntl
-        except ImportError:  # pragma: no cover - Windows: no advisory locks, one writer assumed
-            return True
-        fd = os.open(self.path + ".lock", os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            os.close(fd)
+        fd = _lock(self.path)
+        if fd is None:
             return False
-        self._lock_fd = fd
+        self._lock_fd = fd if fd >= 0 else None
         return True
 
     def release_writer(self) -> None:
@@ -463,8 +491,7 @@ class SQLiteStore:
                 self._savepoints -= 1
             conn.execute(f"RELEASE {name}")
 
-    @staticmethod
-    def classify(exc: BaseException) -> str | None:
+    def classify(self, exc: BaseException) -> str | None:
         """What an error says about the index: "corrupt" (rebuild it), "retry" (full, locked,
         I/O: try again later), or None (not the index's fault)."""
         if isinstance(exc, sqlite3.OperationalError):
