@@ -48,3 +48,24 @@ def tensorboard_metadata(run_dir: str | Path, plugin: str) -> dict[str, bytes]:
         for tag in acc.Tags()["tensors"]
         if acc.SummaryMetadata(tag).plugin_data.plugin_name == plugin
     }
+
+
+def tensorboard_logdir(root: str | Path) -> dict[tuple[str, str], tuple[str, list[tuple[int, object]]]]:
+    """(run, tag) -> (plugin, [(step, ndarray)]) for every tensor tag of every run under
+    ``root`` (a run is a folder holding event files), plus (run, "__graph__") when the run has
+    a graph — the logdir as TensorBoard's dashboards see it."""
+    out: dict[tuple[str, str], tuple[str, list[tuple[int, object]]]] = {}
+    base = Path(root)
+    for run_dir in sorted({p.parent for p in base.rglob("*tfevents*")}):
+        run = run_dir.relative_to(base).as_posix()
+        acc = pea.EventAccumulator(str(run_dir), size_guidance={"tensors": 0})
+        acc.Reload()
+        for tag in acc.Tags()["tensors"]:
+            plugin = acc.SummaryMetadata(tag).plugin_data.plugin_name
+            out[(run, tag)] = (
+                plugin,
+                [(e.step, tensor_util.make_ndarray(e.tensor_proto)) for e in acc.Tensors(tag)],
+            )
+        if acc.Tags()["graph"]:
+            out[(run, "__graph__")] = ("graph", [])
+    return out

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from ridgeline.plugins.audio.summary import audio_pb
-from ridgeline.plugins.histograms.summary import DEFAULT_BUCKET_COUNT, histogram_pb
+from ridgeline.plugins.histograms.summary import DEFAULT_BUCKET_COUNT, histogram_pb_from_buckets, tf_buckets
 from ridgeline.plugins.images.summary import image_pb, to_nhwc
 from ridgeline.plugins.text.summary import text_pb
 from ridgeline.writer import default as _default
@@ -36,7 +36,7 @@ def get_step() -> int | None:
 
 def _target(step: int | None) -> tuple[Any, int] | None:
     current = _default.current()
-    if current is None:
+    if current is None or current[0] is None:  # none, or recording switched off (see record_if)
         return None
     writer, default_step = current
     if step is None:
@@ -111,14 +111,19 @@ def audio(
 def histogram(
     name: str, data: Any, step: int | None = None, buckets: int | None = None, description: str | None = None
 ) -> bool:
-    """Write a histogram of ``data`` with ``buckets`` equal-width buckets (default 30)."""
+    """Write a histogram of ``data`` with ``buckets`` equal-width buckets (default 30), bucketed
+    as ``tf.summary.histogram`` does."""
     target = _target(step)
     if target is None:
         return False
     writer, s = target
     arr = to_array(data)
     count = DEFAULT_BUCKET_COUNT if buckets is None else int(buckets)
-    writer._queue(lambda: histogram_pb(name, arr, bins=count, description=description or ""), s, None)
+    writer._queue(
+        lambda: histogram_pb_from_buckets(name, tf_buckets(arr, count), description=description or ""),
+        s,
+        None,
+    )
     return True
 
 

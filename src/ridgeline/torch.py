@@ -11,7 +11,8 @@ parameter tensor (``layer.weight``, ``layer.bias``):
 * ``parameters/<name>`` and ``gradients/<name>``: histograms (``log="parameters"``,
   ``"gradients"`` or ``"all"``);
 * ``weight_norm/<name>``, ``grad_norm/<name>``: L2 norms, and ``update_ratio/<name>``:
-  ‖W after the optimizer step − W before‖ / ‖W before‖ for the logged batch;
+  ‖W after the optimizer step − W before‖ / max(‖W before‖, ‖W after‖) for the logged batch
+  (a weight that starts at zero, a fresh bias, reads 1 rather than infinity);
 * ``activations/<module>/dead_fraction`` for ReLU-family modules (units that are zero for the
   whole batch) and ``activations/<module>/saturation`` for sigmoid/tanh modules (outputs within
   3 % of their bounds).
@@ -182,7 +183,10 @@ class Watch:
             if before is None:
                 continue
             delta = torch.linalg.vector_norm((p.detach() - before).float())
-            ratio = delta / torch.clamp(torch.linalg.vector_norm(before.float()), min=1e-30)
+            scale = torch.maximum(
+                torch.linalg.vector_norm(before.float()), torch.linalg.vector_norm(p.detach().float())
+            )
+            ratio = delta / torch.clamp(scale, min=1e-30)
             self.writer.add_scalar(f"update_ratio/{name}", ratio, self._before_step)
         self._before = {}
 

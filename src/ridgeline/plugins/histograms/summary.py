@@ -74,6 +74,31 @@ def compute_buckets(values: Any, bins: Any = "tensorflow", max_bins: int | None 
     return buckets
 
 
+def tf_buckets(values: Any, bucket_count: int = DEFAULT_BUCKET_COUNT) -> np.ndarray:
+    """``[k, 3]`` buckets exactly as ``tf.summary.histogram`` makes them (float64):
+    ``bucket_count`` equal-width buckets from the finite min to max, a value on an inner edge
+    counted in the bucket to its right and the max in the last; one distinct value gives
+    ``bucket_count`` zero-width buckets at it with every count in the last; no values give
+    ``bucket_count`` zero rows."""
+    count = max(0, int(bucket_count))
+    data = np.asarray(values, dtype=np.float64).reshape(-1)
+    data = data[np.isfinite(data)]
+    if data.size == 0 or count == 0:
+        return np.zeros((count, 3), dtype=np.float64)
+    lo, hi = float(data.min()), float(data.max())
+    if hi == lo:
+        counts = np.zeros(count, dtype=np.float64)
+        counts[-1] = data.size
+        edge = np.full(count, hi)
+        return np.stack([edge, edge, counts], axis=1)
+    width = (hi - lo) / count
+    index = np.minimum(np.floor((data - lo) / width).astype(np.int64), count - 1)
+    counts = np.bincount(index, minlength=count).astype(np.float64)
+    edges = np.linspace(lo, hi, count + 1)
+    edges[-1] = hi
+    return np.stack([edges[:-1], edges[1:], counts], axis=1)
+
+
 def _merge(buckets: np.ndarray, max_bins: int) -> np.ndarray:
     """Merge neighbouring buckets so at most ``max_bins`` remain (counts are summed)."""
     groups = np.array_split(np.arange(buckets.shape[0]), max_bins)
