@@ -91,6 +91,37 @@ def main() -> None:
             callbacks=[TensorBoard(logdir, health_data=(x[:32], y[:32]), health_freq=4)],
         )
         return
+    if case == "helpers":
+        import json
+        import logging
+
+        from ridgeline.keras import EveryNBatches, EveryNEpochs, ImageGrid
+
+        logging.basicConfig(level=logging.WARNING)
+        logging.getLogger("ridgeline.callbacks").setLevel(logging.DEBUG)
+        calls: dict[str, list[int]] = {"epochs": [], "batches": []}
+        model = keras.Sequential(
+            [keras.Input((8, 8, 1)), keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")]
+        )
+        x = rng.uniform(size=(32, 8, 8, 1)).astype("float32")
+        model.compile("adam", "mse")
+        writer = ridgeline.SummaryWriter(logdir + "/samples")
+        model.fit(
+            x,
+            x,
+            batch_size=8,
+            epochs=4,
+            verbose=0,
+            callbacks=[
+                ImageGrid(writer, (x[:4], x[:4]), every_n_epochs=2, prefix="val"),
+                EveryNEpochs(2, lambda epoch, logs: calls["epochs"].append(epoch)),
+                EveryNBatches(5, lambda batch, logs: calls["batches"].append(batch)),
+            ],
+        )
+        writer.close()
+        with open(logdir + "/calls.json", "w") as f:
+            json.dump(calls, f)
+        return
     if case == "embedding":
         model = embedding_model(keras)
         x = rng.integers(0, 20, size=(32, 4)).astype("int32")

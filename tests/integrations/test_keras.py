@@ -203,3 +203,30 @@ def test_health_from_the_keras_callback_finds_vanishing_gradients_at_the_first_l
     assert "sequential/dense_10/kernel" not in flagged
     assert vanishing[0]["first_step"] == 1 and vanishing[0]["step"] == 21
     assert not body["runs"].get("relu2/train"), body["runs"]
+
+
+def test_every_n_callbacks_and_image_grid_in_keras(tmp_path: Path) -> None:
+    pytest.importorskip("torch")
+    env = {**os.environ, "KERAS_BACKEND": "torch"}
+    done = subprocess.run(
+        [sys.executable, str(FIT), "ridgeline", str(tmp_path), "helpers"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-4000:]
+    calls = json.loads((tmp_path / "calls.json").read_text())
+    assert calls == {"epochs": [0, 2], "batches": [0, 5, 10, 15]}  # 4 epochs of 4 batches
+    # every call that ran is timed at DEBUG level
+    assert done.stderr.count("ImageGrid._log at epoch") == 2 and " took " in done.stderr
+    images = {k: v for k, v in tensorboard_logdir(tmp_path).items() if v[0] == "images"}
+    plugin, points = images[("samples", "val/input_output_target")]
+    assert [step for step, _ in points] == [0, 2]
+    # 4 samples of 8x8 in rows, input | output | target in columns, 2 px between
+    width, height = (int(v) for v in points[0][1][:2])
+    assert (width, height) == (3 * 8 + 4 * 2, 4 * 8 + 5 * 2)
+    grid = pngs(points[0][1])[0]
+    assert grid.shape == (height, width, 3)
+    # the input and the target column are the same images here (an autoencoder)
+    np.testing.assert_array_equal(grid[2:10, 2:10], grid[2:10, 22:30])

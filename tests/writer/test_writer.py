@@ -165,13 +165,18 @@ def test_framework_values(tmp_path: Path) -> None:
     assert got["np"][0][2] == 2.5 and got["torch"][0][2] == 1.25 and got["torch_grad"][0][2] == 6.0
 
 
-def test_writer_imports_no_server(tmp_path: Path) -> None:
+def test_writer_imports_no_server_and_no_framework(tmp_path: Path) -> None:
     import subprocess
     import sys
 
+    heavy = (
+        "fastapi uvicorn ridgeline.ingest.kernels sqlite3 ridgeline.server ridgeline.ingest "
+        "torch keras jax tensorflow lightning transformers"
+    ).split()
     code = (
-        "import ridgeline, sys; ridgeline.SummaryWriter(sys.argv[1]).close(); "
-        "print(sorted(m for m in ('fastapi','uvicorn','ridgeline.ingest.kernels','sqlite3','ridgeline.server','ridgeline.ingest') if m in sys.modules))"
+        "import ridgeline, sys; w = ridgeline.SummaryWriter(sys.argv[1]); w.add_scalar('a', 1.0, 0); "
+        "ridgeline.summary.scalar('b', 1.0, step=0); w.close(); "
+        f"print(sorted(m for m in {heavy!r} if m in sys.modules))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True

@@ -1,0 +1,90 @@
+"""Grad-CAM (Selvaraju et al. 2017) and Grad-CAM++ (Chattopadhay et al. 2018): a layer's
+activations weighted by the gradient of the target score.
+
+``grad_cam`` is Captum's ``LayerGradCam``: per channel, the gradient averaged over every
+dimension after the channel dimension, times the activations, summed over channels →
+``[N, 1, h, w]``; no ReLU (``relu=True`` applies one) and no normalization. ``upsample``
+resizes the map to the input's size as Captum's ``LayerAttribution.interpolate``
+(``F.interpolate``; bilinear without corner alignment). ``grad_cam_plus_plus`` weighs channels
+as pytorch-grad-cam's ``GradCAMPlusPlus``.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+from ridgeline.explain._core import Target, capture_output, find_layer, forward, prepared, select, targets_for
+
+
+def _layer_and_grad(
+    model: torch.nn.Module, inputs: torch.Tensor, target: Target, layer: torch.nn.Module | str
+) -> tuple[torch.Tensor, torch.Tensor]:
+    module = find_layer(model, layer)
+    x = inputs.detach()
+    targets = targets_for(model, x, target)
+    with capture_output(module) as seen:
+        scores = select(forward(model, x.requires_grad_(True)), targets)
+    if len(seen) != 1:
+        raise ValueError(
+            f"layer {type(module).__name__} ran {len(seen)} times in one forward pass; pick a layer used once"
+        )
+    acts = seen[0]
+    (grad,) = torch.autograd.grad(scores.sum(), acts)
+    return acts.detach(), grad
+
+
+def _finish(cam: torch.Tensor, inputs: torch.Tensor, relu: bool, upsample: str | None) -> torch.Tensor:
+    if relu:
+        cam = F.relu(cam)
+    if upsample is not None:
+        size = tuple(inputs.shape[2:])
+        if upsample == "bilinear":
+            cam = F.interpolate(cam, size=size, mode="bilinear", align_corners=False)
+        elif upsample == "nearest":
+            cam = F.interpolate(cam, size=size, mode="nearest")
+        else:
+            raise ValueError(f"upsample must be None, 'bilinear' or 'nearest', not {upsample!r}")
+    return cam
+
+
+def grad_cam(
+    model: torch.nn.Module,
+    inputs: torch.Tensor,
+    target: Target = None,
+    *,
+    layer: torch.nn.Module | str,
+    relu: bool = False,
+    upsample: str | None = None,
+) -> torch.Tensor:
+    """The Grad-CAM map of ``layer`` (a module of ``model`` or its dotted name), ``[N, 1, h, w]``
+    for a conv layer's ``[N, C, h, w]`` output; ``upsample="bilinear"`` or ``"nearest"`` gives
+    ``[N, 1, H, W]`` at the inputs' size."""
+    with prepared(model):
+        acts, grad = _layer_and_grad(model, inputs, target, layer)
+    weights = grad.mean(dim=tuple(range(2, grad.dim())), keepdim=True)
+    cam = (weights * acts).sum(dim=1, keepdim=True)
+    return _finish(cam, inputs, relu, upsample)
+
+
+def grad_cam_plus_plus(
+    model: torch.nn.Module,
+    inputs: torch.Tensor,
+    target: Target = None,
+    *,
+    layer: torch.nn.Module | str,
+    relu: bool = False,
+    upsample: str | None = None,
+) -> torch.Tensor:
+    """Grad-CAM++: channel weights ``Σ relu(g)·α`` with ``α = g² / (2g² + ΣA·g³)`` (zero where
+    the gradient is), the closed form for an exponential score; otherwise as :func:`grad_cam`."""
+    with prepared(model):
+        acts, grad = _layer_and_grad(model, inputs, target, layer)
+    spatial = tuple(range(2, grad.dim()))
+    g2, g3 = grad.pow(2), grad.pow(3)
+    sum_acts = acts.sum(dim=spatial, keepdim=True)
+    alpha = g2 / (2 * g2 + sum_acts * g3 + 1e-7)
+    alpha = torch.where(grad != 0, alpha, torch.zeros_like(alpha))
+    weights = (F.relu(grad) * alpha).sum(dim=spatial, keepdim=True)
+    cam = (weights * acts).sum(dim=1, keepdim=True)
+    return _finish(cam, inputs, relu, upsample)
