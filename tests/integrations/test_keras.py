@@ -193,7 +193,11 @@ def test_health_from_the_keras_callback_finds_vanishing_gradients_at_the_first_l
     sick, well = tmp_path / "logs" / "sigmoid10", tmp_path / "logs" / "relu2"
     fit(sys.executable, "ridgeline", backend, sick, "vanishing", no_tf=True)
     fit(sys.executable, "ridgeline", backend, well, "healthy", no_tf=True)
-    body = indexed_client(tmp_path / "logs", tmp_path / "i.sqlite", health=HealthConfig()).get("/api/health").json()
+    body = (
+        indexed_client(tmp_path / "logs", tmp_path / "i.sqlite", health=HealthConfig())
+        .get("/api/health")
+        .json()
+    )
     findings = body["runs"].get("sigmoid10/train", [])
     vanishing = [f for f in findings if f["kind"] == "vanishing_gradients"]
     assert vanishing, findings

@@ -169,10 +169,20 @@ def test_writer_imports_no_server_and_no_framework(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    heavy = (
-        "fastapi uvicorn ridgeline.ingest.kernels sqlite3 ridgeline.server ridgeline.ingest "
-        "torch keras jax tensorflow lightning transformers"
-    ).split()
+    heavy = [
+        "fastapi",
+        "uvicorn",
+        "ridgeline.ingest.kernels",
+        "sqlite3",
+        "ridgeline.server",
+        "ridgeline.ingest",
+        "torch",
+        "keras",
+        "jax",
+        "tensorflow",
+        "lightning",
+        "transformers",
+    ]
     code = (
         "import ridgeline, sys; w = ridgeline.SummaryWriter(sys.argv[1]); w.add_scalar('a', 1.0, 0); "
         "ridgeline.summary.scalar('b', 1.0, step=0); w.close(); "
