@@ -76,14 +76,14 @@ def grad_cam_plus_plus(
     relu: bool = False,
     upsample: str | None = None,
 ) -> torch.Tensor:
-    """Grad-CAM++: channel weights ``Σ relu(g)·α`` with ``α = g² / (2g² + ΣA·g³)`` (zero where
+    """Grad-CAM++: channel weights ``Σ relu(g)·α`` with ``α = g² / (2g² + ΣA·g³ + 1e-6)`` (zero where
     the gradient is), the closed form for an exponential score; otherwise as :func:`grad_cam`."""
     with prepared(model):
         acts, grad = _layer_and_grad(model, inputs, target, layer)
     spatial = tuple(range(2, grad.dim()))
     g2, g3 = grad.pow(2), grad.pow(3)
     sum_acts = acts.sum(dim=spatial, keepdim=True)
-    alpha = g2 / (2 * g2 + sum_acts * g3 + 1e-7)
+    alpha = g2 / (2 * g2 + sum_acts * g3 + 1e-6)
     alpha = torch.where(grad != 0, alpha, torch.zeros_like(alpha))
     weights = (F.relu(grad) * alpha).sum(dim=spatial, keepdim=True)
     cam = (weights * acts).sum(dim=1, keepdim=True)
