@@ -94,6 +94,14 @@ def find_layer(model: torch.nn.Module, layer: torch.nn.Module | str) -> torch.nn
     """A module of ``model``, given as itself or by its dotted name (``"features.3"``)."""
     if isinstance(layer, torch.nn.Module):
         return layer
+    get_layer = getattr(model, "get_layer", None)  # a Keras model (torch backend): by layer name
+    if get_layer is not None:
+        try:
+            found: torch.nn.Module = get_layer(layer)
+            return found
+        except ValueError:
+            names = [lyr.name for lyr in getattr(model, "layers", [])]
+            raise ValueError(f"no layer {layer!r} in the model; layers: {', '.join(names[:40])}") from None
     try:
         return model.get_submodule(layer)
     except AttributeError:
@@ -121,6 +129,11 @@ def capture_output(module: torch.nn.Module) -> Iterator[list[torch.Tensor]]:
         yield seen
     finally:
         handle.remove()
+
+
+def channels_last(module: torch.nn.Module) -> bool:
+    """Whether a layer's output has its channels last (Keras' default ``data_format``)."""
+    return getattr(module, "data_format", None) == "channels_last"
 
 
 def batches(n: int, size: int | None) -> Iterator[slice]:

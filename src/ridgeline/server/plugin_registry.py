@@ -27,6 +27,7 @@ DEFAULT_PLUGINS = (
     "hparams",
     "custom_scalars",
     "mesh",
+    "explanations",
 )
 
 

@@ -14,12 +14,23 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from ridgeline.explain._core import Target, capture_output, find_layer, forward, prepared, select, targets_for
+from ridgeline.explain._core import (
+    Target,
+    capture_output,
+    channels_last,
+    find_layer,
+    forward,
+    prepared,
+    select,
+    targets_for,
+)
 
 
 def _layer_and_grad(
     model: torch.nn.Module, inputs: torch.Tensor, target: Target, layer: torch.nn.Module | str
-) -> tuple[torch.Tensor, torch.Tensor]:
+) -> tuple[torch.Tensor, torch.Tensor, bool]:
+    """The layer's activations and their gradient, channels first, and whether the model is
+    channels-last (a Keras layer's ``data_format``)."""
     module = find_layer(model, layer)
     x = inputs.detach()
     targets = targets_for(model, x, target)
@@ -31,21 +42,26 @@ def _layer_and_grad(
         )
     acts = seen[0]
     (grad,) = torch.autograd.grad(scores.sum(), acts)
-    return acts.detach(), grad
+    last = channels_last(module)
+    if last:
+        return acts.detach().movedim(-1, 1), grad.movedim(-1, 1), True
+    return acts.detach(), grad, False
 
 
-def _finish(cam: torch.Tensor, inputs: torch.Tensor, relu: bool, upsample: str | None) -> torch.Tensor:
+def _finish(
+    cam: torch.Tensor, inputs: torch.Tensor, relu: bool, upsample: str | None, last: bool
+) -> torch.Tensor:
     if relu:
         cam = F.relu(cam)
     if upsample is not None:
-        size = tuple(inputs.shape[2:])
+        size = tuple(inputs.shape[1:-1] if last else inputs.shape[2:])
         if upsample == "bilinear":
             cam = F.interpolate(cam, size=size, mode="bilinear", align_corners=False)
         elif upsample == "nearest":
             cam = F.interpolate(cam, size=size, mode="nearest")
         else:
             raise ValueError(f"upsample must be None, 'bilinear' or 'nearest', not {upsample!r}")
-    return cam
+    return cam.movedim(1, -1) if last else cam
 
 
 def grad_cam(
@@ -56,15 +72,20 @@ def grad_cam(
     layer: torch.nn.Module | str,
     relu: bool = False,
     upsample: str | None = None,
+    guided_grads: bool = False,
 ) -> torch.Tensor:
-    """The Grad-CAM map of ``layer`` (a module of ``model`` or its dotted name), ``[N, 1, h, w]``
-    for a conv layer's ``[N, C, h, w]`` output; ``upsample="bilinear"`` or ``"nearest"`` gives
-    ``[N, 1, H, W]`` at the inputs' size."""
+    """The Grad-CAM map of ``layer`` (a module of ``model``, its dotted name, or a Keras layer
+    name), ``[N, 1, h, w]`` for a conv layer's ``[N, C, h, w]`` output (``[N, h, w, 1]`` for a
+    channels-last Keras layer); ``upsample="bilinear"`` or ``"nearest"`` gives it at the
+    inputs' size. ``guided_grads=True`` keeps only gradients where both the gradient and the
+    activation are positive before averaging (tf-explain's default)."""
     with prepared(model):
-        acts, grad = _layer_and_grad(model, inputs, target, layer)
+        acts, grad, last = _layer_and_grad(model, inputs, target, layer)
+    if guided_grads:
+        grad = grad * (grad > 0) * (acts > 0)
     weights = grad.mean(dim=tuple(range(2, grad.dim())), keepdim=True)
     cam = (weights * acts).sum(dim=1, keepdim=True)
-    return _finish(cam, inputs, relu, upsample)
+    return _finish(cam, inputs, relu, upsample, last)
 
 
 def grad_cam_plus_plus(
@@ -79,7 +100,7 @@ def grad_cam_plus_plus(
     """Grad-CAM++: channel weights ``Σ relu(g)·α`` with ``α = g² / (2g² + ΣA·g³ + 1e-6)`` (zero where
     the gradient is), the closed form for an exponential score; otherwise as :func:`grad_cam`."""
     with prepared(model):
-        acts, grad = _layer_and_grad(model, inputs, target, layer)
+        acts, grad, last = _layer_and_grad(model, inputs, target, layer)
     spatial = tuple(range(2, grad.dim()))
     g2, g3 = grad.pow(2), grad.pow(3)
     sum_acts = acts.sum(dim=spatial, keepdim=True)
@@ -87,4 +108,4 @@ def grad_cam_plus_plus(
     alpha = torch.where(grad != 0, alpha, torch.zeros_like(alpha))
     weights = (F.relu(grad) * alpha).sum(dim=spatial, keepdim=True)
     cam = (weights * acts).sum(dim=1, keepdim=True)
-    return _finish(cam, inputs, relu, upsample)
+    return _finish(cam, inputs, relu, upsample, last)

@@ -1,0 +1,1 @@
+"""One module per explanation method; ``ridgeline.explain`` re-exports the functions."""

@@ -1,0 +1,1 @@
+"""Explanations: attribution maps logged while training (inputs, overlays, downsampled values)."""
