@@ -689,3 +689,29 @@ class ImageGrid(EveryNEpochs):
             max_samples=self.max_samples,
         )
         self.writer.flush()
+
+
+# tf-explain's callbacks (torch backend), importable from here as tf-explain users expect
+from ridgeline.explain.keras_callbacks import (  # noqa: E402
+    ActivationsVisualizationCallback,
+    GradCAMCallback,
+    GradientsInputsCallback,
+    IntegratedGradientsCallback,
+    OcclusionSensitivityCallback,
+    SmoothGradCallback,
+    VanillaGradientsCallback,
+)
+
+__all__ = [
+    "ActivationsVisualizationCallback",
+    "EveryNBatches",
+    "EveryNEpochs",
+    "GradCAMCallback",
+    "GradientsInputsCallback",
+    "ImageGrid",
+    "IntegratedGradientsCallback",
+    "OcclusionSensitivityCallback",
+    "SmoothGradCallback",
+    "TensorBoard",
+    "VanillaGradientsCallback",
+]
