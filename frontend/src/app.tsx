@@ -14,6 +14,7 @@ import { ScalarsDashboard } from "./plugins/scalars/ScalarsDashboard";
 const AudioDashboard = lazy(() => import("./plugins/audio/AudioDashboard").then((m) => ({ default: m.AudioDashboard })));
 const CustomScalarsDashboard = lazy(() => import("./plugins/custom_scalars/CustomScalarsDashboard").then((m) => ({ default: m.CustomScalarsDashboard })));
 const DistributionsDashboard = lazy(() => import("./plugins/histograms/DistributionsDashboard").then((m) => ({ default: m.DistributionsDashboard })));
+const ExplanationsDashboard = lazy(() => import("./plugins/explanations/ExplanationsDashboard").then((m) => ({ default: m.ExplanationsDashboard })));
 const HistogramsDashboard = lazy(() => import("./plugins/histograms/HistogramsDashboard").then((m) => ({ default: m.HistogramsDashboard })));
 const HParamsDashboard = lazy(() => import("./plugins/hparams/HParamsDashboard").then((m) => ({ default: m.HParamsDashboard })));
 const loadImages = () => import("./plugins/images/ImagesDashboard");
@@ -37,9 +38,10 @@ const DASHBOARDS = [
   { id: "pr_curves", label: "PR curves", plugin: "pr_curves" },
   { id: "hparams", label: "HParams", plugin: "hparams" },
   { id: "mesh", label: "Mesh", plugin: "mesh" },
+  { id: "explanations", label: "Explanations", plugin: "explanations" },
 ] as const;
 // Plugins whose runs come from their own tag list (the others show the scalar runs).
-const TAGGED = new Set(["images", "audio", "histograms", "text", "pr_curves"]);
+const TAGGED = new Set(["images", "audio", "histograms", "text", "pr_curves", "explanations"]);
 
 function EmptyState({ status }: { status: Status | null }) {
   if (!status) return <div class="empty">Loading…</div>;
@@ -225,6 +227,7 @@ export function App() {
   else if (active.id === "distributions") main = <DistributionsDashboard {...common} tags={tagsForRuns} selectedRuns={selected} />;
   else if (active.id === "text") main = <TextDashboard {...common} tags={tagsForRuns} selectedRuns={selected} />;
   else if (active.id === "pr_curves") main = <PrCurvesDashboard {...common} tags={tagsForRuns} selectedRuns={selected} />;
+  else if (active.id === "explanations") main = <ExplanationsDashboard {...common} tags={tagsForRuns} selectedRuns={selected} />;
   else if (active.id === "hparams") main = <HParamsDashboard {...common} scalarTags={scalarTags} />;
   else main = <MeshDashboard {...common} selectedRuns={selected} />;
 

@@ -23,9 +23,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from lightning.fabric.loggers.logger import rank_zero_experiment
+from lightning.pytorch.callbacks import Callback
 from lightning.pytorch.loggers.logger import Logger
 from lightning.pytorch.utilities import rank_zero_only
 
+from ridgeline.explain.callbacks import Explainer, Method
 from ridgeline.plugins.hparams import plugin_data_pb2 as pd
 from ridgeline.plugins.hparams.summary import experiment_pb, session_end_pb, session_start_pb
 from ridgeline.proto import summary_pb2
@@ -166,3 +168,50 @@ class RidgelineLogger(Logger):
             self._writer._queue(functools.partial(_same, end), 0, None)
         self._writer.close()
         self._writer = None
+
+
+class ExplanationCallback(Callback):
+    """Explain a fixed batch every ``every_n_epochs`` training epochs (after the epoch) and log
+    it with :class:`ridgeline.explain.callbacks.Explainer`: into the run of a
+    :class:`RidgelineLogger`, or else into ``<log_dir>/explanations``.
+
+        trainer = Trainer(logger=RidgelineLogger("runs"), callbacks=[
+            ExplanationCallback(x_val[:8], ["saliency", "integrated_gradients", "grad_cam"],
+                                layer="features.6", every_n_epochs=5)])
+    """
+
+    def __init__(
+        self,
+        inputs: Any,
+        methods: list[str] | Mapping[str, Method],
+        target: Any = None,
+        layer: Any = None,
+        every_n_epochs: int = 1,
+    ) -> None:
+        self.inputs, self.methods, self.target, self.layer = inputs, methods, target, layer
+        self.every_n_epochs = every_n_epochs
+        self._explainer: Explainer | None = None
+        self._own_writer: SummaryWriter | None = None
+
+    def _writer(self, trainer: Any) -> SummaryWriter:
+        logger = trainer.logger
+        if isinstance(logger, RidgelineLogger):
+            writer: SummaryWriter = logger.experiment
+            return writer
+        if self._own_writer is None:
+            self._own_writer = SummaryWriter(
+                os.path.join(trainer.log_dir or trainer.default_root_dir, "explanations")
+            )
+        return self._own_writer
+
+    @rank_zero_only
+    def on_train_epoch_end(self, trainer: Any, pl_module: Any) -> None:
+        if self._explainer is None:
+            self._explainer = Explainer(
+                self._writer(trainer), self.inputs, self.methods, self.target, self.layer, self.every_n_epochs
+            )
+        self._explainer(pl_module, trainer.current_epoch)
+
+    def on_fit_end(self, trainer: Any, pl_module: Any) -> None:
+        if self._own_writer is not None:
+            self._own_writer.close()

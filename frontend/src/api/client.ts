@@ -86,6 +86,13 @@ export interface Category { title: string; closed: boolean; charts: Chart[] }
 export interface MeshInfo { tags: Record<string, string>; config: Record<string, unknown>; count: number; last_step: number | null }
 export interface MeshData { step: number; wall_time: number; vertices: number[]; faces?: number[]; colors?: number[]; config: Record<string, unknown> }
 
+export interface ExplanationStep {
+  step: number; wall_time: number; samples: number; method: string; title: string;
+  targets: number[] | null; style: string; signed: boolean; colormap: string | null;
+  width: number; height: number; map_shape: [number, number]; ranges: [number, number][];
+}
+export interface ExplanationMap { step: number; shape: [number, number]; values: number[][] }
+
 const q = (params: Record<string, string | number>) =>
   new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString();
 
@@ -109,5 +116,12 @@ export const kinds = {
   layout: () => call<{ categories: Category[] }>("/api/plugins/custom_scalars/layout"),
   meshes: () => call<{ runs: Record<string, Record<string, MeshInfo>> }>("/api/plugins/mesh/meshes"),
   meshSteps: (run: string, name: string) => call<Steps>(`/api/plugins/mesh/steps?${q({ run, name })}`),
+  explanationStep: (run: string, tag: string, index: number) => call<ExplanationStep>(`/api/plugins/explanations/step?${q({ run, tag, index })}`),
+  explanationMap: async (run: string, tag: string, index: number, sample: number): Promise<ExplanationMap> => {
+    const m = await call<ExplanationMap>(`/api/plugins/explanations/map?${q({ run, tag, index, sample })}`);
+    return { ...m, values: m.values.map((row) => numbers(row)) };
+  },
+  explanationUrl: (run: string, tag: string, index: number, sample: number, kind: "input" | "overlay") =>
+    `/api/plugins/explanations/image?${q({ run, tag, index, sample, kind })}`,
   mesh: (run: string, name: string, index: number) => call<MeshData>(`/api/plugins/mesh/mesh?${q({ run, name, index })}`),
 };

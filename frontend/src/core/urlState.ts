@@ -18,13 +18,16 @@ export interface ViewState {
   markdown: boolean;       // text: render markdown (else raw)
   hpView: "table" | "parallel" | "scatter";
   hpSession: string;       // hparams: the session whose curves are open
+  exClass: string;         // explanations: the class shown ("" = every class)
+  exStep: number;          // explanations: the step shown (-1 = the newest)
+  exCompare: number;       // explanations: a second step side by side (-1 = none)
 }
 
 export const DEFAULT_STATE: ViewState = {
   hidden: [], runFilter: "", tagFilter: "", smoothing: 0.6, xAxis: "step",
   logY: false, logX: false, ignoreOutliers: true, pinned: [], dark: false,
   dash: "", brightness: 1, contrast: 1, actualSize: false, histMode: "offset", markdown: true,
-  hpView: "table", hpSession: "",
+  hpView: "table", hpSession: "", exClass: "", exStep: -1, exCompare: -1,
 };
 
 export function readState(): ViewState {
@@ -50,6 +53,9 @@ export function readState(): ViewState {
     markdown: q.get("md") !== "0",
     hpView: q.get("hp") === "parallel" || q.get("hp") === "scatter" ? (q.get("hp") as ViewState["hpView"]) : "table",
     hpSession: q.get("session") ?? "",
+    exClass: q.get("class") ?? "",
+    exStep: q.has("exstep") ? Number(q.get("exstep")) : -1,
+    exCompare: q.has("compare") ? Number(q.get("compare")) : -1,
   };
 }
 
@@ -73,6 +79,9 @@ export function writeState(s: ViewState): void {
   if (!s.markdown) q.set("md", "0");
   if (s.hpView !== "table") q.set("hp", s.hpView);
   if (s.hpSession) q.set("session", s.hpSession);
+  if (s.exClass) q.set("class", s.exClass);
+  if (s.exStep >= 0) q.set("exstep", String(s.exStep));
+  if (s.exCompare >= 0) q.set("compare", String(s.exCompare));
   const url = `${window.location.pathname}?${q}`;
   window.history.replaceState(null, "", url);
 }
