@@ -10,7 +10,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from conftest import make_model  # noqa: E402
+from explain_models import make_model  # noqa: E402
 
 from ridgeline import explain  # noqa: E402
 

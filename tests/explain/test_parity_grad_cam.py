@@ -24,25 +24,30 @@ from ridgeline import explain  # noqa: E402
 
 
 def _grad_cam_package() -> Any:
-    if "torchvision" not in sys.modules:
-        try:
-            import torchvision  # noqa: F401
-        except Exception:
-            stand_in = types.ModuleType("torchvision")
-            transforms = types.ModuleType("torchvision.transforms")
-            functional = types.ModuleType("torchvision.transforms.functional")
-            for name in ("Compose", "Normalize", "ToTensor"):
-                setattr(transforms, name, object)
-            functional.resize = None  # type: ignore[attr-defined]
-            stand_in.transforms = transforms  # type: ignore[attr-defined]
-            sys.modules.update(
-                {
-                    "torchvision": stand_in,
-                    "torchvision.transforms": transforms,
-                    "torchvision.transforms.functional": functional,
-                }
-            )
-    return pytest.importorskip("pytorch_grad_cam")
+    if "pytorch_grad_cam" in sys.modules:
+        return sys.modules["pytorch_grad_cam"]
+    try:
+        import torchvision  # noqa: F401
+
+        return pytest.importorskip("pytorch_grad_cam")
+    except Exception:
+        pass
+    # stand-ins only while grad-cam is imported, then gone: nothing else in this process sees
+    # a torchvision that is not there
+    names = ("torchvision", "torchvision.transforms", "torchvision.transforms.functional")
+    stand_ins = {name: types.ModuleType(name) for name in names}
+    for name in ("Compose", "Normalize", "ToTensor"):
+        setattr(stand_ins["torchvision.transforms"], name, object)
+    stand_ins["torchvision.transforms.functional"].resize = None  # type: ignore[attr-defined]
+    stand_ins["torchvision"].transforms = stand_ins["torchvision.transforms"]  # type: ignore[attr-defined]
+    saved = {name: sys.modules.pop(name) for name in names if name in sys.modules}
+    sys.modules.update(stand_ins)
+    try:
+        return pytest.importorskip("pytorch_grad_cam")
+    finally:
+        for name in names:
+            sys.modules.pop(name, None)
+        sys.modules.update(saved)
 
 
 def as_grad_cam_does(cam: Any, size: tuple[int, int]) -> np.ndarray:

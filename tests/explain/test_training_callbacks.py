@@ -12,7 +12,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from conftest import make_model  # noqa: E402
+from explain_models import make_model  # noqa: E402
 from serving import indexed_client  # noqa: E402
 
 import ridgeline  # noqa: E402

@@ -88,7 +88,7 @@ export interface MeshData { step: number; wall_time: number; vertices: number[];
 
 export interface ExplanationStep {
   step: number; wall_time: number; samples: number; method: string; title: string;
-  targets: number[] | null; style: string; signed: boolean; colormap: string | null;
+  targets: number[] | null; style: string; signed: boolean; scale: "zero" | "symmetric" | "minmax"; colormap: string | null;
   width: number; height: number; map_shape: [number, number]; ranges: [number, number][];
 }
 export interface ExplanationMap { step: number; shape: [number, number]; values: number[][] }

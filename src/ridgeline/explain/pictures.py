@@ -18,8 +18,10 @@ Turning an attribution ``[N, C, H, W]`` into a map ``[N, H, W]`` takes three cho
 
 ``STYLES`` bundles the usual combinations by name: ``"tf_explain_gradients"`` (vanilla
 gradients, gradients×inputs, SmoothGrad, Integrated Gradients in tf-explain: absolute value,
-channel sum, standardized gray), ``"tf_explain_heatmap"`` (Grad-CAM, occlusion: min-max,
-viridis at 30 % over the image), ``"captum"`` (absolute value, channel sum, 2 % outliers).
+channel sum, standardized gray), ``"tf_explain_heatmap"`` (Grad-CAM, occlusion: signed values
+min-max scaled, so the lowest value is the colormap's bottom, viridis at 30 % over the image),
+``"captum"`` (absolute value, channel sum, 2 % outliers), ``"signed"`` (diverging, 0 in the
+middle).
 
 Colormaps are matplotlib's (perceptually uniform ``viridis`` by default; ``RdBu_r`` for signed
 maps); importing this module imports matplotlib's colormap registry only.
@@ -45,11 +47,16 @@ class Style:
     cmap: str | None = "viridis"  # None: gray, no overlay
     heat_weight: float = 0.5  # the heatmap's share in the overlay (1 − the image's)
 
+    @property
+    def diverging(self) -> bool:
+        """Signed maps scaled around 0 (to [−1, 1]), drawn with 0 in the colormap's middle."""
+        return self.sign == "all" and self.normalize in ("percentile", "abs_max")
+
 
 STYLES: dict[str, Style] = {
     "captum": Style(),
     "tf_explain_gradients": Style(normalize="standardize", cmap=None),
-    "tf_explain_heatmap": Style(normalize="minmax", heat_weight=0.3),
+    "tf_explain_heatmap": Style(sign="all", normalize="minmax", heat_weight=0.3),
     "signed": Style(sign="all", normalize="percentile", cmap="RdBu_r"),
 }
 
@@ -189,7 +196,7 @@ def overlay(images: Any, attr: Any, style: str | Style = "captum", channel_axis:
     if s.cmap is None:
         gray = np.repeat(np.clip(np.abs(maps), 0, 1)[..., None], 3, axis=-1)
         return (gray * 255).astype(np.uint8)
-    heat = colorize(maps, s.cmap, signed=s.sign == "all")
+    heat = colorize(maps, s.cmap, signed=s.diverging)
     out = (1 - s.heat_weight) * imgs + s.heat_weight * heat
     return (np.clip(out, 0, 1) * 255 + 0.5).astype(np.uint8)
 
@@ -213,9 +220,9 @@ def legend(style: str | Style = "captum", width: int = 160, height: int = 28) ->
     canvas = Image.new("RGB", (width, height), "white")
     canvas.paste(Image.fromarray((rgb * 255).astype(np.uint8)), (10, 2))
     draw = ImageDraw.Draw(canvas)
-    low = "−max" if s.sign == "all" else "0"
+    low = "−max" if s.diverging else ("min" if s.normalize == "minmax" else "0")
     draw.text((10, 14), low, fill="black", font=_font())
-    draw.text((width - 34, 14), "+max" if s.sign == "all" else "max", fill="black", font=_font())
+    draw.text((width - 34, 14), "+max" if s.diverging else "max", fill="black", font=_font())
     return np.asarray(canvas)
 
 

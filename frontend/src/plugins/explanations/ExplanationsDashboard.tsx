@@ -26,12 +26,15 @@ function fmt(v: number): string {
 
 function Legend({ header }: { header: ExplanationStep }) {
   const stops = GRADIENTS[header.colormap ?? "gray"] ?? GRADIENTS.gray;
+  // each overlay is scaled on its own; the labels give the span over the samples shown
   const top = Math.max(0, ...header.ranges.map(([lo, hi]) => Math.max(Math.abs(lo), Math.abs(hi))));
-  const low = header.signed ? -top : 0;
+  const scale = header.scale;
+  const low = scale === "symmetric" ? -top : scale === "minmax" ? Math.min(...header.ranges.map(([lo]) => lo)) : 0;
+  const high = scale === "minmax" ? Math.max(...header.ranges.map(([, hi]) => hi)) : top;
   return (
-    <div class="ex-legend" title={`${header.style} style; values are the logged attributions`}>
+    <div class="ex-legend" title={`${header.style} style: ${scale === "minmax" ? "each map from its lowest (bottom colour) to its highest value" : scale === "symmetric" ? "0 in the middle, negative to positive" : "magnitudes from 0"}`}>
       <div class="ex-legend-bar" style={{ background: `linear-gradient(to right, ${stops.join(", ")})` }} />
-      <div class="ex-legend-labels"><span>{fmt(low)}</span><span>{fmt(top)}</span></div>
+      <div class="ex-legend-labels"><span>{fmt(low)}</span><span>{fmt(high)}</span></div>
     </div>
   );
 }
@@ -47,30 +50,30 @@ function stepIndex(steps: Steps, step: number): number {
 function Overlay(props: { shown: Shown; sample: number }) {
   const { run, tag, index, header } = props.shown;
   const [map, setMap] = useState<ExplanationMap | null>(null);
-  const [hover, setHover] = useState<{ x: number; y: number; value: number } | null>(null);
+  // where the pointer is (fractions of the image, and pixels for the tooltip); the value is
+  // read from the map when it has arrived, so the first hover shows it once loaded
+  const [pointer, setPointer] = useState<{ fx: number; fy: number; x: number; y: number } | null>(null);
   const [asked, setAsked] = useState(false);
   const onMove = (e: MouseEvent) => {
-    const img = e.currentTarget as HTMLImageElement;
-    const box = img.getBoundingClientRect();
-    const fx = (e.clientX - box.left) / box.width;
-    const fy = (e.clientY - box.top) / box.height;
-    if (!map) {
-      if (!asked) {
-        setAsked(true);
-        void kinds.explanationMap(run, tag, index, props.sample).then(setMap).catch(() => setAsked(false));
-      }
-      return;
+    const box = (e.currentTarget as HTMLImageElement).getBoundingClientRect();
+    setPointer({ fx: (e.clientX - box.left) / box.width, fy: (e.clientY - box.top) / box.height, x: e.clientX - box.left, y: e.clientY - box.top });
+    if (!map && !asked) {
+      setAsked(true);
+      void kinds.explanationMap(run, tag, index, props.sample).then(setMap).catch(() => setAsked(false));
     }
-    const [h, w] = map.shape;
-    const r = Math.min(h - 1, Math.max(0, Math.floor(fy * h)));
-    const c = Math.min(w - 1, Math.max(0, Math.floor(fx * w)));
-    setHover({ x: e.clientX - box.left, y: e.clientY - box.top, value: map.values[r][c] });
   };
+  let hover: { x: number; y: number; value: number } | null = null;
+  if (pointer && map) {
+    const [h, w] = map.shape;
+    const r = Math.min(h - 1, Math.max(0, Math.floor(pointer.fy * h)));
+    const c = Math.min(w - 1, Math.max(0, Math.floor(pointer.fx * w)));
+    hover = { x: pointer.x, y: pointer.y, value: map.values[r][c] };
+  }
   const src = kinds.explanationUrl(run, tag, index, props.sample, "overlay");
   return (
     <div class="ex-cell">
       <img src={src} alt={`${header.title} step ${header.step} #${props.sample}`} class="ex-img"
-        onMouseMove={onMove} onMouseLeave={() => setHover(null)} />
+        onMouseMove={onMove} onMouseLeave={() => setPointer(null)} />
       {hover && (
         <div class="ex-hover" style={{ left: `${hover.x + 8}px`, top: `${hover.y + 8}px` }}>
           {header.title}: <b class="ex-hover-value">{fmt(hover.value)}</b>
@@ -118,8 +121,8 @@ function Table(props: { label: string; columns: Shown[]; compare: Shown[] | null
               {props.columns.map((c, j) => (
                 <td key={`${c.run}/${c.tag}`}>
                   <div class="ex-pair">
-                    <Overlay shown={c} sample={s} />
-                    {props.compare && props.compare[j] && <Overlay shown={props.compare[j]} sample={s} />}
+                    <Overlay key={`a${c.index}`} shown={c} sample={s} />
+                    {props.compare && props.compare[j] && <Overlay key={`b${props.compare[j].index}`} shown={props.compare[j]} sample={s} />}
                   </div>
                 </td>
               ))}
@@ -143,7 +146,8 @@ export function ExplanationsDashboard(props: Common & { tags: TagsByRun | null; 
   const step = view.exStep >= 0 && allSteps.includes(view.exStep) ? view.exStep : newest;
   const compareStep = view.exCompare >= 0 && allSteps.includes(view.exCompare) ? view.exCompare : null;
   const shown = useShown(entries, step, generation);
-  const compared = useShown(compareStep === null ? [] : entries, compareStep ?? 0, generation);
+  const comparedLoaded = useShown(compareStep === null ? [] : entries, compareStep ?? 0, generation);
+  const compared = compareStep === null ? null : comparedLoaded;  // (a finished fetch's data stays)
 
   if (props.tags === null || stepsLoaded.data === null) return <div class="loading">…</div>;
   if (!entries.length) return <div class="empty">No explanations in the selected runs.</div>;

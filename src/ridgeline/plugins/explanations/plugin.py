@@ -28,6 +28,7 @@ class ExplanationStep(BaseModel):
     targets: list[int] | None
     style: str
     signed: bool
+    scale: str
     colormap: str | None
     width: int
     height: int
@@ -66,6 +67,7 @@ class ExplanationsPlugin:
                 "targets": h.get("targets"),
                 "style": str(h.get("style", "")),
                 "signed": bool(h.get("signed", False)),
+                "scale": str(h.get("scale", "symmetric" if h.get("signed") else "zero")),
                 "colormap": h.get("colormap"),
                 "width": int(h.get("width", 0)),
                 "height": int(h.get("height", 0)),

@@ -75,7 +75,10 @@ def explanation_pb(
         "title": title,
         "targets": None if targets is None else [int(t) for t in targets],
         "style": style if isinstance(style, str) else "custom",
-        "signed": s.sign == "all",
+        "signed": s.diverging,
+        # how the colours map to values: "zero" (0 .. max), "symmetric" (-max .. +max) or
+        # "minmax" (each map's min .. max)
+        "scale": "symmetric" if s.diverging else ("minmax" if s.normalize == "minmax" else "zero"),
         "colormap": s.cmap,
         "width": int(over.shape[2]),
         "height": int(over.shape[1]),
