@@ -7,8 +7,9 @@ against Keras' own (which needs TensorFlow, so it runs on the tensorflow backend
 A small CNN (3 conv blocks + dense head, as ``bench_watch.py``) trained with Adam on random
 32×32×3 images, batch 64, ``--steps`` batches an epoch. Each (backend, variant) fits in a
 process of its own (the backend is fixed at import); variants are interleaved over
-``--repeat`` rounds. Step time is taken between the starts of epochs 1..N (epoch 0 compiles),
-so what every callback does at an epoch's end is inside it. Variants:
+``--repeat`` rounds. Step time is taken batch to batch in epochs 1..N (epoch 0 compiles),
+and, separately, what the callbacks take at each epoch's end. Medians over every step of every
+fit, so one slow fit does not decide. Variants:
 
 * ``none``: no callback;
 * ``ridgeline default``: ``ridgeline.keras.TensorBoard(logdir)`` (epoch scalars, the model
@@ -72,18 +73,31 @@ def child(variant: str, epochs: int, steps: int) -> None:
         callbacks.append(
             keras.callbacks.TensorBoard(logdir, histogram_freq=1 if variant == "keras histograms" else 0)
         )
-    starts: list[float] = []
+    begins: list[list[float]] = []
+    epoch_ends: list[float] = []
+    marks: dict[str, float] = {}
 
-    class Clock(keras.callbacks.Callback):  # type: ignore[misc]
+    class First(keras.callbacks.Callback):  # type: ignore[misc]
         def on_epoch_begin(self, epoch: int, logs: Any = None) -> None:
-            starts.append(time.perf_counter())
+            begins.append([])
 
-        def on_train_end(self, logs: Any = None) -> None:
-            starts.append(time.perf_counter())
+        def on_train_batch_begin(self, batch: int, logs: Any = None) -> None:
+            begins[-1].append(time.perf_counter())
 
-    model.fit(x, y, batch_size=64, epochs=epochs, verbose=0, shuffle=False, callbacks=[Clock(), *callbacks])
-    per_step = [(b - a) / steps * 1e3 for a, b in zip(starts[1:-1], starts[2:], strict=True)]
-    print(json.dumps(per_step))
+        def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
+            marks["epoch_end"] = time.perf_counter()
+
+    class Last(keras.callbacks.Callback):  # type: ignore[misc]
+        def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
+            epoch_ends.append(time.perf_counter() - marks["epoch_end"])
+
+    model.fit(
+        x, y, batch_size=64, epochs=epochs, verbose=0, shuffle=False, callbacks=[First(), *callbacks, Last()]
+    )
+    # batch-to-batch times inside epochs 1.. (epoch 0 compiles), every callback's batch hooks
+    # included; and what the callbacks after the first take at each epoch's end
+    steps = [(b - a) * 1e3 for epoch in begins[1:] for a, b in zip(epoch, epoch[1:], strict=False)]
+    print(json.dumps({"steps": steps, "epoch_end": [t * 1e3 for t in epoch_ends[1:]]}))
 
 
 def main() -> None:
@@ -107,6 +121,7 @@ def main() -> None:
         names = VARIANTS + (KERAS_VARIANTS if backend == "tensorflow" else [])
         plan += [(backend, v) for v in names]
     times: dict[tuple[str, str], list[float]] = {key: [] for key in plan}
+    ends: dict[tuple[str, str], list[float]] = {key: [] for key in plan}
     for _ in range(args.repeat):
         for backend, variant in plan:
             python = args.tf_python if backend == "tensorflow" else sys.executable
@@ -122,25 +137,31 @@ def main() -> None:
                 str(args.steps),
             ]
             out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True)
-            times[(backend, variant)] += json.loads(out.stdout.strip().splitlines()[-1])
+            result = json.loads(out.stdout.strip().splitlines()[-1])
+            times[(backend, variant)] += result["steps"]
+            ends[(backend, variant)] += result["epoch_end"]
 
     print(
         f"# {platform.processor() or platform.machine()}, {os.cpu_count()} cores, python {platform.python_version()}"
     )
     print(f"# batch 64, {args.steps} steps an epoch, epochs 1..{args.epochs - 1} of {args.repeat} fits each")
-    print(f"{'backend':<11} {'variant':<24} {'ms/step (median)':>17} {'vs none':>9} {'vs keras':>9}")
+    print("# overhead at N steps an epoch = step time added + epoch-end time / N, against 'none'")
+    head = f"{'backend':<11} {'variant':<24} {'ms/step':>8} {'epoch end ms':>13} {'@40 steps':>10} {'@1000 steps':>12}"
+    print(head)
     for backend, variant in plan:
-        med = statistics.median(times[(backend, variant)])
+        step = statistics.median(times[(backend, variant)])
+        end = statistics.median(ends[(backend, variant)])
         base = statistics.median(times[(backend, "none")])
-        peer = ""
-        if (
-            backend == "tensorflow"
-            and variant.startswith("ridgeline")
-            and variant != "ridgeline batch+health"
-        ):
-            kind = "keras histograms" if variant == "ridgeline histograms" else "keras default"
-            peer = f"{med / statistics.median(times[(backend, kind)]):>8.3f}x"
-        print(f"{backend:<11} {variant:<24} {med:>17.2f} {(med / base - 1) * 100:>+8.1f}% {peer:>9}")
+        base_end = statistics.median(ends[(backend, "none")])
+
+        def overhead(
+            n: int, step: float = step, end: float = end, base: float = base, base_end: float = base_end
+        ) -> str:
+            return f"{((step * n + end) / (base * n + base_end) - 1) * 100:+.1f}%"
+
+        print(
+            f"{backend:<11} {variant:<24} {step:>8.2f} {end:>13.1f} {overhead(40):>10} {overhead(1000):>12}"
+        )
 
 
 if __name__ == "__main__":
