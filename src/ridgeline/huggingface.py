@@ -59,11 +59,17 @@ class RidgelineCallback(TrainerCallback):
     Args:
         log_dir: where (default: as ``report_to="tensorboard"``).
         hparams: ``TrainingArguments`` fields recorded in the hparams session.
+        system_metrics: also sample CPU, memory, I/O and GPU use (True or an interval in
+            seconds; see :class:`ridgeline.SummaryWriter`).
     """
 
     def __init__(
-        self, log_dir: str | os.PathLike[str] | None = None, hparams: Sequence[str] = HPARAMS
+        self,
+        log_dir: str | os.PathLike[str] | None = None,
+        hparams: Sequence[str] = HPARAMS,
+        system_metrics: bool | float = False,
     ) -> None:
+        self.system_metrics = system_metrics
         self.log_dir = None if log_dir is None else os.fspath(log_dir)
         self.hparams = tuple(hparams)
         self.writer: SummaryWriter | None = None
@@ -75,7 +81,7 @@ class RidgelineCallback(TrainerCallback):
                 stamp = datetime.datetime.now().strftime("%b%d_%H-%M-%S")
                 logdir = os.path.join(args.output_dir, "runs", f"{stamp}_{socket.gethostname()}")
             self.log_dir = os.path.expanduser(logdir)
-            self.writer = SummaryWriter(self.log_dir)
+            self.writer = SummaryWriter(self.log_dir, system_metrics=self.system_metrics)
         return self.writer
 
     def on_train_begin(self, args: Any, state: Any, control: Any, model: Any = None, **kwargs: Any) -> None:

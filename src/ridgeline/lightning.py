@@ -66,7 +66,8 @@ class RidgelineLogger(Logger):
         name: experiment folder inside it (``""`` or None: none).
         version: an int (``version_<n>``) or a string (used as the folder name); default: the
             next free ``version_<n>``.
-        **writer_kwargs: passed to :class:`ridgeline.SummaryWriter` (``flush_secs``...).
+        **writer_kwargs: passed to :class:`ridgeline.SummaryWriter` (``flush_secs``,
+            ``system_metrics=True``...).
     """
 
     def __init__(
