@@ -7,9 +7,11 @@ against Keras' own (which needs TensorFlow, so it runs on the tensorflow backend
 A small CNN (3 conv blocks + dense head, as ``bench_watch.py``) trained with Adam on random
 32×32×3 images, batch 64, ``--steps`` batches an epoch. Each (backend, variant) fits in a
 process of its own (the backend is fixed at import); variants are interleaved over
-``--repeat`` rounds. Step time is taken batch to batch in epochs 1..N (epoch 0 compiles),
-and, separately, what the callbacks take at each epoch's end. Medians over every step of every
-fit, so one slow fit does not decide. Variants:
+``--repeat`` rounds. Step time is whole epochs 1..N (epoch 0 compiles) over their steps, so
+what a callback does at an epoch's end, and any device sync its batch hooks cause, is inside.
+Between processes that figure moves by ±5-10 % on a 2-core VM, more than the callbacks cost,
+so the script also times the callback's own hooks in the same fit ("in hooks": ms per step
+spent inside the callback, and that as a share of the step). Variants:
 
 * ``none``: no callback;
 * ``ridgeline default``: ``ridgeline.keras.TensorBoard(logdir)`` (epoch scalars, the model
@@ -73,31 +75,38 @@ def child(variant: str, epochs: int, steps: int) -> None:
         callbacks.append(
             keras.callbacks.TensorBoard(logdir, histogram_freq=1 if variant == "keras histograms" else 0)
         )
-    begins: list[list[float]] = []
-    epoch_ends: list[float] = []
-    marks: dict[str, float] = {}
+    starts: list[float] = []
+    hooks = [0.0]  # seconds spent inside the TensorBoard callback's own hooks
 
-    class First(keras.callbacks.Callback):  # type: ignore[misc]
+    def timed(fn: Any) -> Any:
+        def call(*a: Any, **k: Any) -> Any:
+            t = time.perf_counter()
+            try:
+                return fn(*a, **k)
+            finally:
+                hooks[0] += time.perf_counter() - t
+
+        return call
+
+    for cb in callbacks:
+        for name in dir(cb):
+            if name.startswith("on_") and callable(getattr(cb, name)):
+                setattr(cb, name, timed(getattr(cb, name)))
+
+    class Clock(keras.callbacks.Callback):  # type: ignore[misc]
         def on_epoch_begin(self, epoch: int, logs: Any = None) -> None:
-            begins.append([])
+            starts.append(time.perf_counter())
+            if epoch == 1:
+                hooks[0] = 0.0  # epoch 0 compiles
 
-        def on_train_batch_begin(self, batch: int, logs: Any = None) -> None:
-            begins[-1].append(time.perf_counter())
+        def on_train_end(self, logs: Any = None) -> None:
+            starts.append(time.perf_counter())
 
-        def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
-            marks["epoch_end"] = time.perf_counter()
-
-    class Last(keras.callbacks.Callback):  # type: ignore[misc]
-        def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
-            epoch_ends.append(time.perf_counter() - marks["epoch_end"])
-
-    model.fit(
-        x, y, batch_size=64, epochs=epochs, verbose=0, shuffle=False, callbacks=[First(), *callbacks, Last()]
-    )
-    # batch-to-batch times inside epochs 1.. (epoch 0 compiles), every callback's batch hooks
-    # included; and what the callbacks after the first take at each epoch's end
-    steps = [(b - a) * 1e3 for epoch in begins[1:] for a, b in zip(epoch, epoch[1:], strict=False)]
-    print(json.dumps({"steps": steps, "epoch_end": [t * 1e3 for t in epoch_ends[1:]]}))
+    model.fit(x, y, batch_size=64, epochs=epochs, verbose=0, shuffle=False, callbacks=[Clock(), *callbacks])
+    # whole epochs 1..N (so every callback's epoch-end work and any sync it causes are inside)
+    per_step = [(b - a) / steps * 1e3 for a, b in zip(starts[1:-1], starts[2:], strict=True)]
+    inside = hooks[0] / ((epochs - 1) * steps) * 1e3
+    print(json.dumps({"steps": per_step, "hooks": inside}))
 
 
 def main() -> None:
@@ -139,28 +148,27 @@ def main() -> None:
             out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True)
             result = json.loads(out.stdout.strip().splitlines()[-1])
             times[(backend, variant)] += result["steps"]
-            ends[(backend, variant)] += result["epoch_end"]
+            ends[(backend, variant)].append(result["hooks"])
 
     print(
         f"# {platform.processor() or platform.machine()}, {os.cpu_count()} cores, python {platform.python_version()}"
     )
     print(f"# batch 64, {args.steps} steps an epoch, epochs 1..{args.epochs - 1} of {args.repeat} fits each")
-    print("# overhead at N steps an epoch = step time added + epoch-end time / N, against 'none'")
-    head = f"{'backend':<11} {'variant':<24} {'ms/step':>8} {'epoch end ms':>13} {'@40 steps':>10} {'@1000 steps':>12}"
-    print(head)
+    print("# ms/step: whole epochs / steps (median); in hooks: time inside the callback per step (median)")
+    print(
+        f"{'backend':<11} {'variant':<24} {'ms/step':>8} {'vs none':>8} {'in hooks ms':>12} {'hooks/step':>11} {'vs keras':>9}"
+    )
     for backend, variant in plan:
         step = statistics.median(times[(backend, variant)])
-        end = statistics.median(ends[(backend, variant)])
         base = statistics.median(times[(backend, "none")])
-        base_end = statistics.median(ends[(backend, "none")])
-
-        def overhead(
-            n: int, step: float = step, end: float = end, base: float = base, base_end: float = base_end
-        ) -> str:
-            return f"{((step * n + end) / (base * n + base_end) - 1) * 100:+.1f}%"
-
+        inside = statistics.median(ends[(backend, variant)])
+        peer = ""
+        if backend == "tensorflow" and variant in ("ridgeline default", "ridgeline histograms"):
+            kind = "keras histograms" if variant == "ridgeline histograms" else "keras default"
+            peer = f"{inside / statistics.median(ends[(backend, kind)]):.2f}x"
         print(
-            f"{backend:<11} {variant:<24} {step:>8.2f} {end:>13.1f} {overhead(40):>10} {overhead(1000):>12}"
+            f"{backend:<11} {variant:<24} {step:>8.2f} {(step / base - 1) * 100:>+7.1f}% {inside:>12.3f} "
+            f"{inside / base * 100:>10.2f}% {peer:>9}"
         )
 
 
