@@ -6,11 +6,13 @@ meshes) all expose ``tags`` and ``steps`` the same way; these functions keep tha
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Query
 from fastapi.datastructures import DefaultPlaceholder
+from fastapi.responses import Response
 
 from ridgeline.data.provider import DataProvider, PluginTag, StepValue
 from ridgeline.errors import BadData, NotFound
@@ -162,3 +164,13 @@ def decode_each(
         except BadData as exc:
             errors.append({"step": v.step, "detail": str(exc)})
     return good, errors
+
+
+def blob_response(blob: bytes, media_type: str, if_none_match: str | None) -> Response:
+    """Stored bytes (an image, a clip) with an ETag and ``no-cache``: the same URL names other
+    bytes after a run is re-written, so the browser revalidates each time (unchanged: 304)."""
+    etag = '"' + hashlib.blake2b(blob, digest_size=12).hexdigest() + '"'
+    headers = {"Cache-Control": "private, no-cache", "ETag": etag}
+    if if_none_match == etag:
+        return Response(status_code=304, headers=headers)
+    return Response(blob, media_type=media_type, headers=headers)

@@ -3,7 +3,6 @@ PNGs and its attribution values (for hover)."""
 
 from __future__ import annotations
 
-import hashlib
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query
@@ -98,11 +97,7 @@ class ExplanationsPlugin:
                     f"step {value.step} of {tag!r} has {len(exp.samples)} samples; no sample {sample}"
                 )
             blob = exp.samples[sample].input_png if kind == "input" else exp.samples[sample].overlay_png
-            etag = '"' + hashlib.blake2b(blob, digest_size=12).hexdigest() + '"'
-            headers = {"Cache-Control": "private, no-cache", "ETag": etag}
-            if if_none_match == etag:
-                return Response(status_code=304, headers=headers)
-            return Response(blob, media_type="image/png", headers=headers)
+            return common.blob_response(blob, "image/png", if_none_match)
 
         @r.get("/map", response_model=ExplanationMap)
         def attribution_map(run: Run, tag: Tag, index: Index = -1, sample: int = 0) -> dict[str, Any]:

@@ -6,7 +6,6 @@ served with their sniffed MIME type, so the browser loads only the images on scr
 
 from __future__ import annotations
 
-import hashlib
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query
@@ -116,11 +115,7 @@ class ImagesPlugin:
             blobs = common.decode(read_images, value, run, tag).blobs
             if not 0 <= sample < len(blobs):
                 raise NotFound(f"step {value.step} of {tag!r} has {len(blobs)} images; no sample {sample}")
-            etag = '"' + hashlib.blake2b(blobs[sample], digest_size=12).hexdigest() + '"'
-            headers = {"Cache-Control": "private, no-cache", "ETag": etag}
-            if if_none_match == etag:
-                return Response(status_code=304, headers=headers)
-            return Response(blobs[sample], media_type=mime_type(blobs[sample]), headers=headers)
+            return common.blob_response(blobs[sample], mime_type(blobs[sample]), if_none_match)
 
         return r
 
