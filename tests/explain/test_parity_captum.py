@@ -63,7 +63,7 @@ def test_integrated_gradients(model: Any, batch: Any, target: Any, method: str) 
     # bounded memory gives the same numbers
     close(
         explain.integrated_gradients(
-            model, batch, ours_target(target), n_steps=50, method=method, internal_batch_size=7
+            model, batch, ours_target(target), n_steps=50, method=method, internal_batch_size=3
         ),
         ref,
     )

@@ -28,8 +28,9 @@ class _GuidedReLU(torch.autograd.Function):
 
     @staticmethod
     def backward(ctx: Any, grad: torch.Tensor) -> torch.Tensor:
-        (x,) = ctx.saved_tensors
-        passed: torch.Tensor = grad.clamp(min=0) * (x > 0).to(grad.dtype)
+        (y,) = ctx.saved_tensors
+        # ReLU's own backward (gradient where the output is positive) of the positive part
+        passed: torch.Tensor = torch.ops.aten.threshold_backward(grad.clamp(min=0), y, 0)
         return passed
 
 

@@ -73,18 +73,28 @@ def integrated_gradients(
         base = torch.full_like(x, float(baselines))
     alphas, weights = path_points(n_steps, method)
     n = x.shape[0]
+    a = torch.tensor(alphas, dtype=x.dtype, device=x.device)
+    w = torch.tensor(weights, dtype=x.dtype, device=x.device)
+    shape = (-1,) + (1,) * x.dim()
+    delta = x - base
+    total = torch.zeros_like(x)
     with prepared(model):
         targets = targets_for(model, x, target)
-        # every (step, row) pair, step-major as Captum lays them out
-        a = torch.tensor(alphas, dtype=x.dtype, device=x.device)
-        w = torch.tensor(weights, dtype=x.dtype, device=x.device)
-        step_of = torch.arange(n_steps, device=x.device).repeat_interleave(n)
-        row_of = torch.arange(n, device=x.device).repeat(n_steps)
-        total = torch.zeros_like(x)
-        for s in batches(n_steps * n, internal_batch_size):
-            rows, steps = row_of[s], step_of[s]
-            shape = (-1,) + (1,) * (x.dim() - 1)
-            points = base[rows] + a[steps].reshape(shape) * (x[rows] - base[rows])
-            grad, _ = input_gradients(model, points, targets[rows])
-            total.index_add_(0, rows, grad * w[steps].reshape(shape))
-    return (x - base) * total
+        # whole steps at a time (every row of a step in one pass), as many as fit in
+        # internal_batch_size; a step's rows are split only when one step does not fit
+        per_pass = n_steps if not internal_batch_size else max(1, internal_batch_size // n)
+        for first in range(0, n_steps, per_pass):
+            k = min(per_pass, n_steps - first)
+            points = (base.unsqueeze(0) + a[first : first + k].reshape(shape) * delta.unsqueeze(0)).reshape(
+                k * n, *x.shape[1:]
+            )
+            rows_targets = targets.repeat(k)
+            grads = [
+                input_gradients(model, points[s], rows_targets[s])[0]
+                for s in batches(
+                    k * n, internal_batch_size if internal_batch_size and internal_batch_size < n else None
+                )
+            ]
+            grad = torch.cat(grads).reshape(k, n, *x.shape[1:])
+            total += (grad * w[first : first + k].reshape(shape)).sum(dim=0)
+    return delta * total
