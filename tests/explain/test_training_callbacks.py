@@ -113,3 +113,20 @@ def test_lightning_explanation_callback(tmp_path: Path, batch: Any) -> None:
             "/api/plugins/explanations/step", params={"run": "exp/version_0", "tag": tag}
         ).json()
         assert step["targets"] == [1, 1]
+
+
+def test_explainer_leaves_batch_norm_statistics_alone(tmp_path: Path, batch: Any) -> None:
+    model = torch.nn.Sequential(
+        torch.nn.Conv2d(3, 4, 3),
+        torch.nn.BatchNorm2d(4),
+        torch.nn.ReLU(),
+        torch.nn.Flatten(),
+        torch.nn.LazyLinear(3),
+    )
+    model(batch)
+    model.train()
+    mean, var = model[1].running_mean.clone(), model[1].running_var.clone()
+    with ridgeline.SummaryWriter(tmp_path) as writer:
+        Explainer(writer, batch, ["saliency", "grad_cam"], layer="0")(model, 0)  # predicted classes
+    assert torch.equal(mean, model[1].running_mean) and torch.equal(var, model[1].running_var)
+    assert model.training

@@ -180,11 +180,12 @@ class Explainer:
 
     def explain(self, epoch: int, model: Any) -> None:
         """Explain and log now, whatever the epoch."""
-        from ridgeline.explain._core import targets_for
+        from ridgeline.explain._core import prepared, targets_for
 
         device = next((p.device for p in model.parameters()), None)
         x = self.inputs.to(device) if device is not None and hasattr(self.inputs, "to") else self.inputs
-        targets = targets_for(model, x, self.target)
+        with prepared(model):  # eval mode: no dropout, batch-norm statistics left alone
+            targets = targets_for(model, x, self.target)
         for title, (name, fn) in self.methods.items():
             started = time.perf_counter()
             attr = fn(model, x, targets)
