@@ -120,9 +120,12 @@ def capture_output(module: torch.nn.Module) -> Iterator[list[torch.Tensor]]:
         if not isinstance(out, torch.Tensor):
             raise TypeError(f"layer {type(mod).__name__} returned {type(out).__name__}, not a tensor")
         # the model goes on with a copy: an in-place op after the layer (nn.ReLU(inplace=True))
-        # changes the copy, and the tensor kept here has the layer's own values and gradient
-        seen.append(out)
-        return out.clone()
+        # changes the copy, and the tensor kept here has the layer's own values and gradient.
+        # Where nothing before the layer needs a gradient, the graph starts here (the layers
+        # before it record nothing, as in Captum's layer methods)
+        kept = out if out.requires_grad or not torch.is_grad_enabled() else out.detach().requires_grad_(True)
+        seen.append(kept)
+        return kept.clone()
 
     handle = module.register_forward_hook(hook)
     try:

@@ -35,7 +35,7 @@ def _layer_and_grad(
     x = inputs.detach()
     targets = targets_for(model, x, target)
     with capture_output(module) as seen:
-        scores = select(forward(model, x.requires_grad_(True)), targets)
+        scores = select(forward(model, x), targets)
     if len(seen) != 1:
         raise ValueError(
             f"layer {type(module).__name__} ran {len(seen)} times in one forward pass; pick a layer used once"
