@@ -20,7 +20,6 @@ import numpy as np
 from ridgeline.explain.pictures import (
     STYLES,
     Style,
-    attribution_maps,
     images_hwc,
     overlay,
     reduce_channels,
@@ -101,6 +100,3 @@ def explanation_pb(
 def explanation_tag(title: str) -> str:
     """Where an explanation titled ``title`` is logged (``explanations/<title>``)."""
     return f"explanations/{title}"
-
-
-__all__ = ["MAP_SIDE", "attribution_maps", "downsample", "explanation_pb", "explanation_tag"]
