@@ -69,3 +69,59 @@ def tensorboard_logdir(root: str | Path) -> dict[tuple[str, str], tuple[str, lis
         if acc.Tags()["graph"]:
             out[(run, "__graph__")] = ("graph", [])
     return out
+
+
+def _tb_context(root: str | Path) -> object:
+    """A TensorBoard plugin context over ``root``, as ``tensorboard --logdir root`` builds it."""
+    from tensorboard.backend.event_processing import data_provider, plugin_event_multiplexer
+    from tensorboard.plugins import base_plugin
+
+    multiplexer = plugin_event_multiplexer.EventMultiplexer(tensor_size_guidance={"tensors": 0})
+    multiplexer.AddRunsFromDirectory(str(root))
+    multiplexer.Reload()
+    provider = data_provider.MultiplexerDataProvider(multiplexer, str(root))
+    return base_plugin.TBContext(logdir=str(root), data_provider=provider, multiplexer=multiplexer)
+
+
+def tensorboard_graph(root: str | Path, run: str, tag: str | None = None, conceptual: bool = False) -> object:
+    """The ``GraphDef`` TensorBoard's graph plugin serves for ``run`` (and ``tag``)."""
+    from google.protobuf import text_format
+    from tensorboard.compat.proto import graph_pb2
+    from tensorboard.context import RequestContext
+    from tensorboard.plugins.graph import graphs_plugin
+
+    plugin = graphs_plugin.GraphsPlugin(_tb_context(root))
+    body, _ = plugin.graph_impl(RequestContext(), run, tag, conceptual, experiment="")
+    return text_format.Parse(body, graph_pb2.GraphDef())
+
+
+def tensorboard_projector(root: str | Path) -> dict[str, dict[str, object]]:
+    """run -> {"config": projector config JSON, "tensors": {name: float32 array}, "metadata":
+    {name: text}, "sprites": {name: PNG bytes}} as TensorBoard's projector plugin serves them."""
+    import numpy as np
+    from tensorboard.plugins.projector import projector_plugin
+    from werkzeug.test import Client
+
+    plugin = projector_plugin.ProjectorPlugin(_tb_context(root))
+    plugin._update_configs()
+    apps = plugin.get_plugin_apps()
+    client = Client(lambda environ, start: apps[environ["PATH_INFO"]](environ, start))
+    out: dict[str, dict[str, object]] = {}
+    for run in client.get("/runs").json:
+        config = client.get("/info", query_string={"run": run}).json
+        entry: dict[str, object] = {"config": config, "tensors": {}, "metadata": {}, "sprites": {}}
+        for emb in config.get("embeddings", []):
+            name = emb["tensorName"]
+            rows, cols = emb["tensorShape"]
+            raw = client.get("/tensor", query_string={"run": run, "name": name}).data
+            entry["tensors"][name] = np.frombuffer(raw, dtype="<f4").reshape(rows, cols)  # type: ignore[index]
+            if emb.get("metadataPath"):
+                entry["metadata"][name] = client.get(
+                    "/metadata", query_string={"run": run, "name": name}
+                ).text  # type: ignore[index]
+            if emb.get("sprite"):
+                entry["sprites"][name] = client.get(
+                    "/sprite_image", query_string={"run": run, "name": name}
+                ).data  # type: ignore[index]
+        out[run] = entry
+    return out

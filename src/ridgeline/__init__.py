@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ridgeline import summary
-    from ridgeline.writer import SummaryWriter
+    from ridgeline.writer import GlobalSummaryWriter, SummaryWriter
 
 __version__ = "0.1.0"
 
-__all__ = ["SummaryWriter", "__version__", "summary"]
+__all__ = ["GlobalSummaryWriter", "SummaryWriter", "__version__", "summary"]
 
 
 def load_ipython_extension(ipython: Any) -> None:
@@ -30,6 +30,8 @@ def load_ipython_extension(ipython: Any) -> None:
 def __getattr__(name: str) -> Any:
     if name == "SummaryWriter":
         return importlib.import_module("ridgeline.writer").SummaryWriter
+    if name == "GlobalSummaryWriter":
+        return importlib.import_module("ridgeline.writer").GlobalSummaryWriter
     if name == "summary":
         return importlib.import_module("ridgeline.summary")
     raise AttributeError(f"module 'ridgeline' has no attribute {name!r}")

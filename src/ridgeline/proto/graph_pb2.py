@@ -27,7 +27,7 @@ from ridgeline.proto import tensor_shape_pb2 as ridgeline_dot_proto_dot_tensor__
 from ridgeline.proto import types_pb2 as ridgeline_dot_proto_dot_types__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bridgeline/proto/graph.proto\x12\tridgeline\x1a\x1cridgeline/proto/tensor.proto\x1a\"ridgeline/proto/tensor_shape.proto\x1a\x1bridgeline/proto/types.proto\"K\n\nVersionDef\x12\x10\n\x08producer\x18\x01 \x01(\x05\x12\x14\n\x0cmin_consumer\x18\x02 \x01(\x05\x12\x15\n\rbad_consumers\x18\x03 \x03(\x05\"\x90\x01\n\x0cNameAttrList\x12\x0c\n\x04name\x18\x01 \x01(\t\x12/\n\x04\x61ttr\x18\x02 \x03(\x0b\x32!.ridgeline.NameAttrList.AttrEntry\x1a\x41\n\tAttrEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12#\n\x05value\x18\x02 \x01(\x0b\x32\x14.ridgeline.AttrValue:\x02\x38\x01\"\x8d\x04\n\tAttrValue\x12\x0b\n\x01s\x18\x02 \x01(\x0cH\x00\x12\x0b\n\x01i\x18\x03 \x01(\x03H\x00\x12\x0b\n\x01\x66\x18\x04 \x01(\x02H\x00\x12\x0b\n\x01\x62\x18\x05 \x01(\x08H\x00\x12#\n\x04type\x18\x06 \x01(\x0e\x32\x13.ridgeline.DataTypeH\x00\x12,\n\x05shape\x18\x07 \x01(\x0b\x32\x1b.ridgeline.TensorShapeProtoH\x00\x12(\n\x06tensor\x18\x08 \x01(\x0b\x32\x16.ridgeline.TensorProtoH\x00\x12.\n\x04list\x18\x01 \x01(\x0b\x32\x1e.ridgeline.AttrValue.ListValueH\x00\x12\'\n\x04\x66unc\x18\n \x01(\x0b\x32\x17.ridgeline.NameAttrListH\x00\x12\x15\n\x0bplaceholder\x18\t \x01(\tH\x00\x1a\xd5\x01\n\tListValue\x12\t\n\x01s\x18\x02 \x03(\x0c\x12\t\n\x01i\x18\x03 \x03(\x03\x12\t\n\x01\x66\x18\x04 \x03(\x02\x12\t\n\x01\x62\x18\x05 \x03(\x08\x12!\n\x04type\x18\x06 \x03(\x0e\x32\x13.ridgeline.DataType\x12*\n\x05shape\x18\x07 \x03(\x0b\x32\x1b.ridgeline.TensorShapeProto\x12&\n\x06tensor\x18\x08 \x03(\x0b\x32\x16.ridgeline.TensorProto\x12%\n\x04\x66unc\x18\t \x03(\x0b\x32\x17.ridgeline.NameAttrListB\x07\n\x05value\"\xb1\x01\n\x07NodeDef\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\n\n\x02op\x18\x02 \x01(\t\x12\r\n\x05input\x18\x03 \x03(\t\x12\x0e\n\x06\x64\x65vice\x18\x04 \x01(\t\x12*\n\x04\x61ttr\x18\x05 \x03(\x0b\x32\x1c.ridgeline.NodeDef.AttrEntry\x1a\x41\n\tAttrEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12#\n\x05value\x18\x02 \x01(\x0b\x32\x14.ridgeline.AttrValue:\x02\x38\x01\"j\n\x08GraphDef\x12 \n\x04node\x18\x01 \x03(\x0b\x32\x12.ridgeline.NodeDef\x12\'\n\x08versions\x18\x04 \x01(\x0b\x32\x15.ridgeline.VersionDef\x12\x13\n\x07version\x18\x03 \x01(\x05\x42\x02\x18\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bridgeline/proto/graph.proto\x12\tridgeline\x1a\x1cridgeline/proto/tensor.proto\x1a\"ridgeline/proto/tensor_shape.proto\x1a\x1bridgeline/proto/types.proto\"K\n\nVersionDef\x12\x10\n\x08producer\x18\x01 \x01(\x05\x12\x14\n\x0cmin_consumer\x18\x02 \x01(\x05\x12\x15\n\rbad_consumers\x18\x03 \x03(\x05\"\x90\x01\n\x0cNameAttrList\x12\x0c\n\x04name\x18\x01 \x01(\t\x12/\n\x04\x61ttr\x18\x02 \x03(\x0b\x32!.ridgeline.NameAttrList.AttrEntry\x1a\x41\n\tAttrEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12#\n\x05value\x18\x02 \x01(\x0b\x32\x14.ridgeline.AttrValue:\x02\x38\x01\"\x8d\x04\n\tAttrValue\x12\x0b\n\x01s\x18\x02 \x01(\x0cH\x00\x12\x0b\n\x01i\x18\x03 \x01(\x03H\x00\x12\x0b\n\x01\x66\x18\x04 \x01(\x02H\x00\x12\x0b\n\x01\x62\x18\x05 \x01(\x08H\x00\x12#\n\x04type\x18\x06 \x01(\x0e\x32\x13.ridgeline.DataTypeH\x00\x12,\n\x05shape\x18\x07 \x01(\x0b\x32\x1b.ridgeline.TensorShapeProtoH\x00\x12(\n\x06tensor\x18\x08 \x01(\x0b\x32\x16.ridgeline.TensorProtoH\x00\x12.\n\x04list\x18\x01 \x01(\x0b\x32\x1e.ridgeline.AttrValue.ListValueH\x00\x12\'\n\x04\x66unc\x18\n \x01(\x0b\x32\x17.ridgeline.NameAttrListH\x00\x12\x15\n\x0bplaceholder\x18\t \x01(\tH\x00\x1a\xd5\x01\n\tListValue\x12\t\n\x01s\x18\x02 \x03(\x0c\x12\t\n\x01i\x18\x03 \x03(\x03\x12\t\n\x01\x66\x18\x04 \x03(\x02\x12\t\n\x01\x62\x18\x05 \x03(\x08\x12!\n\x04type\x18\x06 \x03(\x0e\x32\x13.ridgeline.DataType\x12*\n\x05shape\x18\x07 \x03(\x0b\x32\x1b.ridgeline.TensorShapeProto\x12&\n\x06tensor\x18\x08 \x03(\x0b\x32\x16.ridgeline.TensorProto\x12%\n\x04\x66unc\x18\t \x03(\x0b\x32\x17.ridgeline.NameAttrListB\x07\n\x05value\"\xb1\x01\n\x07NodeDef\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\n\n\x02op\x18\x02 \x01(\t\x12\r\n\x05input\x18\x03 \x03(\t\x12\x0e\n\x06\x64\x65vice\x18\x04 \x01(\t\x12*\n\x04\x61ttr\x18\x05 \x03(\x0b\x32\x1c.ridgeline.NodeDef.AttrEntry\x1a\x41\n\tAttrEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12#\n\x05value\x18\x02 \x01(\x0b\x32\x14.ridgeline.AttrValue:\x02\x38\x01\"\x9a\x01\n\x08GraphDef\x12 \n\x04node\x18\x01 \x03(\x0b\x32\x12.ridgeline.NodeDef\x12\'\n\x08versions\x18\x04 \x01(\x0b\x32\x15.ridgeline.VersionDef\x12\x13\n\x07version\x18\x03 \x01(\x05\x42\x02\x18\x01\x12.\n\x07library\x18\x02 \x01(\x0b\x32\x1d.ridgeline.FunctionDefLibrary\"\xff\x01\n\x05OpDef\x12\x0c\n\x04name\x18\x01 \x01(\t\x12*\n\tinput_arg\x18\x02 \x03(\x0b\x32\x17.ridgeline.OpDef.ArgDef\x12+\n\noutput_arg\x18\x03 \x03(\x0b\x32\x17.ridgeline.OpDef.ArgDef\x1a\x8e\x01\n\x06\x41rgDef\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\x12!\n\x04type\x18\x03 \x01(\x0e\x32\x13.ridgeline.DataType\x12\x11\n\ttype_attr\x18\x04 \x01(\t\x12\x13\n\x0bnumber_attr\x18\x05 \x01(\t\x12\x16\n\x0etype_list_attr\x18\x06 \x01(\t\"\xb2\x01\n\x0b\x46unctionDef\x12#\n\tsignature\x18\x01 \x01(\x0b\x32\x10.ridgeline.OpDef\x12$\n\x08node_def\x18\x03 \x03(\x0b\x32\x12.ridgeline.NodeDef\x12,\n\x03ret\x18\x04 \x03(\x0b\x32\x1f.ridgeline.FunctionDef.RetEntry\x1a*\n\x08RetEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\">\n\x12\x46unctionDefLibrary\x12(\n\x08\x66unction\x18\x01 \x03(\x0b\x32\x16.ridgeline.FunctionDef\"6\n\x0cMetaGraphDef\x12&\n\tgraph_def\x18\x02 \x01(\x0b\x32\x13.ridgeline.GraphDef\"\xa9\x02\n\x0bRunMetadata\x12-\n\x10partition_graphs\x18\x03 \x03(\x0b\x32\x13.ridgeline.GraphDef\x12>\n\x0f\x66unction_graphs\x18\x04 \x03(\x0b\x32%.ridgeline.RunMetadata.FunctionGraphs\x1a\xaa\x01\n\x0e\x46unctionGraphs\x12-\n\x10partition_graphs\x18\x01 \x03(\x0b\x32\x13.ridgeline.GraphDef\x12\x33\n\x16pre_optimization_graph\x18\x02 \x01(\x0b\x32\x13.ridgeline.GraphDef\x12\x34\n\x17post_optimization_graph\x18\x03 \x01(\x0b\x32\x13.ridgeline.GraphDefb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -40,6 +40,8 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_NODEDEF_ATTRENTRY']._serialized_options = b'8\001'
   _globals['_GRAPHDEF'].fields_by_name['version']._loaded_options = None
   _globals['_GRAPHDEF'].fields_by_name['version']._serialized_options = b'\030\001'
+  _globals['_FUNCTIONDEF_RETENTRY']._loaded_options = None
+  _globals['_FUNCTIONDEF_RETENTRY']._serialized_options = b'8\001'
   _globals['_VERSIONDEF']._serialized_start=137
   _globals['_VERSIONDEF']._serialized_end=212
   _globals['_NAMEATTRLIST']._serialized_start=215
@@ -54,6 +56,22 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_NODEDEF']._serialized_end=1067
   _globals['_NODEDEF_ATTRENTRY']._serialized_start=294
   _globals['_NODEDEF_ATTRENTRY']._serialized_end=359
-  _globals['_GRAPHDEF']._serialized_start=1069
-  _globals['_GRAPHDEF']._serialized_end=1175
+  _globals['_GRAPHDEF']._serialized_start=1070
+  _globals['_GRAPHDEF']._serialized_end=1224
+  _globals['_OPDEF']._serialized_start=1227
+  _globals['_OPDEF']._serialized_end=1482
+  _globals['_OPDEF_ARGDEF']._serialized_start=1340
+  _globals['_OPDEF_ARGDEF']._serialized_end=1482
+  _globals['_FUNCTIONDEF']._serialized_start=1485
+  _globals['_FUNCTIONDEF']._serialized_end=1663
+  _globals['_FUNCTIONDEF_RETENTRY']._serialized_start=1621
+  _globals['_FUNCTIONDEF_RETENTRY']._serialized_end=1663
+  _globals['_FUNCTIONDEFLIBRARY']._serialized_start=1665
+  _globals['_FUNCTIONDEFLIBRARY']._serialized_end=1727
+  _globals['_METAGRAPHDEF']._serialized_start=1729
+  _globals['_METAGRAPHDEF']._serialized_end=1783
+  _globals['_RUNMETADATA']._serialized_start=1786
+  _globals['_RUNMETADATA']._serialized_end=2083
+  _globals['_RUNMETADATA_FUNCTIONGRAPHS']._serialized_start=1913
+  _globals['_RUNMETADATA_FUNCTIONGRAPHS']._serialized_end=2083
 # @@protoc_insertion_point(module_scope)

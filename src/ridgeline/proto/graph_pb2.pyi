@@ -98,11 +98,84 @@ class NodeDef(_message.Message):
     def __init__(self, name: _Optional[str] = ..., op: _Optional[str] = ..., input: _Optional[_Iterable[str]] = ..., device: _Optional[str] = ..., attr: _Optional[_Mapping[str, AttrValue]] = ...) -> None: ...
 
 class GraphDef(_message.Message):
-    __slots__ = ("node", "versions", "version")
+    __slots__ = ("node", "versions", "version", "library")
     NODE_FIELD_NUMBER: _ClassVar[int]
     VERSIONS_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
+    LIBRARY_FIELD_NUMBER: _ClassVar[int]
     node: _containers.RepeatedCompositeFieldContainer[NodeDef]
     versions: VersionDef
     version: int
-    def __init__(self, node: _Optional[_Iterable[_Union[NodeDef, _Mapping]]] = ..., versions: _Optional[_Union[VersionDef, _Mapping]] = ..., version: _Optional[int] = ...) -> None: ...
+    library: FunctionDefLibrary
+    def __init__(self, node: _Optional[_Iterable[_Union[NodeDef, _Mapping]]] = ..., versions: _Optional[_Union[VersionDef, _Mapping]] = ..., version: _Optional[int] = ..., library: _Optional[_Union[FunctionDefLibrary, _Mapping]] = ...) -> None: ...
+
+class OpDef(_message.Message):
+    __slots__ = ("name", "input_arg", "output_arg")
+    class ArgDef(_message.Message):
+        __slots__ = ("name", "description", "type", "type_attr", "number_attr", "type_list_attr")
+        NAME_FIELD_NUMBER: _ClassVar[int]
+        DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+        TYPE_FIELD_NUMBER: _ClassVar[int]
+        TYPE_ATTR_FIELD_NUMBER: _ClassVar[int]
+        NUMBER_ATTR_FIELD_NUMBER: _ClassVar[int]
+        TYPE_LIST_ATTR_FIELD_NUMBER: _ClassVar[int]
+        name: str
+        description: str
+        type: _types_pb2.DataType
+        type_attr: str
+        number_attr: str
+        type_list_attr: str
+        def __init__(self, name: _Optional[str] = ..., description: _Optional[str] = ..., type: _Optional[_Union[_types_pb2.DataType, str]] = ..., type_attr: _Optional[str] = ..., number_attr: _Optional[str] = ..., type_list_attr: _Optional[str] = ...) -> None: ...
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    INPUT_ARG_FIELD_NUMBER: _ClassVar[int]
+    OUTPUT_ARG_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    input_arg: _containers.RepeatedCompositeFieldContainer[OpDef.ArgDef]
+    output_arg: _containers.RepeatedCompositeFieldContainer[OpDef.ArgDef]
+    def __init__(self, name: _Optional[str] = ..., input_arg: _Optional[_Iterable[_Union[OpDef.ArgDef, _Mapping]]] = ..., output_arg: _Optional[_Iterable[_Union[OpDef.ArgDef, _Mapping]]] = ...) -> None: ...
+
+class FunctionDef(_message.Message):
+    __slots__ = ("signature", "node_def", "ret")
+    class RetEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    SIGNATURE_FIELD_NUMBER: _ClassVar[int]
+    NODE_DEF_FIELD_NUMBER: _ClassVar[int]
+    RET_FIELD_NUMBER: _ClassVar[int]
+    signature: OpDef
+    node_def: _containers.RepeatedCompositeFieldContainer[NodeDef]
+    ret: _containers.ScalarMap[str, str]
+    def __init__(self, signature: _Optional[_Union[OpDef, _Mapping]] = ..., node_def: _Optional[_Iterable[_Union[NodeDef, _Mapping]]] = ..., ret: _Optional[_Mapping[str, str]] = ...) -> None: ...
+
+class FunctionDefLibrary(_message.Message):
+    __slots__ = ("function",)
+    FUNCTION_FIELD_NUMBER: _ClassVar[int]
+    function: _containers.RepeatedCompositeFieldContainer[FunctionDef]
+    def __init__(self, function: _Optional[_Iterable[_Union[FunctionDef, _Mapping]]] = ...) -> None: ...
+
+class MetaGraphDef(_message.Message):
+    __slots__ = ("graph_def",)
+    GRAPH_DEF_FIELD_NUMBER: _ClassVar[int]
+    graph_def: GraphDef
+    def __init__(self, graph_def: _Optional[_Union[GraphDef, _Mapping]] = ...) -> None: ...
+
+class RunMetadata(_message.Message):
+    __slots__ = ("partition_graphs", "function_graphs")
+    class FunctionGraphs(_message.Message):
+        __slots__ = ("partition_graphs", "pre_optimization_graph", "post_optimization_graph")
+        PARTITION_GRAPHS_FIELD_NUMBER: _ClassVar[int]
+        PRE_OPTIMIZATION_GRAPH_FIELD_NUMBER: _ClassVar[int]
+        POST_OPTIMIZATION_GRAPH_FIELD_NUMBER: _ClassVar[int]
+        partition_graphs: _containers.RepeatedCompositeFieldContainer[GraphDef]
+        pre_optimization_graph: GraphDef
+        post_optimization_graph: GraphDef
+        def __init__(self, partition_graphs: _Optional[_Iterable[_Union[GraphDef, _Mapping]]] = ..., pre_optimization_graph: _Optional[_Union[GraphDef, _Mapping]] = ..., post_optimization_graph: _Optional[_Union[GraphDef, _Mapping]] = ...) -> None: ...
+    PARTITION_GRAPHS_FIELD_NUMBER: _ClassVar[int]
+    FUNCTION_GRAPHS_FIELD_NUMBER: _ClassVar[int]
+    partition_graphs: _containers.RepeatedCompositeFieldContainer[GraphDef]
+    function_graphs: _containers.RepeatedCompositeFieldContainer[RunMetadata.FunctionGraphs]
+    def __init__(self, partition_graphs: _Optional[_Iterable[_Union[GraphDef, _Mapping]]] = ..., function_graphs: _Optional[_Iterable[_Union[RunMetadata.FunctionGraphs, _Mapping]]] = ...) -> None: ...

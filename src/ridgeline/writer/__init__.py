@@ -4,6 +4,7 @@ Imports neither the reader, the index nor the server: a training job pays only f
 protobuf and the CRC.
 """
 
+from ridgeline.writer.global_writer import GlobalSummaryWriter
 from ridgeline.writer.summary_writer import SummaryWriter
 
-__all__ = ["SummaryWriter"]
+__all__ = ["GlobalSummaryWriter", "SummaryWriter"]

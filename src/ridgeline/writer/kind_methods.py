@@ -59,6 +59,9 @@ class KindMethods:
     """Mixed into :class:`ridgeline.SummaryWriter`."""
 
     log_dir: str
+    _default_step: int | None = None
+    _default_walltime: float | None = None
+    _write_to_disk: bool = True
 
     def _get_file_writer(self) -> EventFileWriter:  # provided by SummaryWriter
         raise NotImplementedError
@@ -71,8 +74,8 @@ class KindMethods:
     ) -> None:
         self._get_file_writer().add_summary(
             build,
-            0 if global_step is None else int(global_step),
-            time.time() if walltime is None else float(walltime),
+            (self._default_step or 0) if global_step is None else int(global_step),
+            (self._default_walltime or time.time()) if walltime is None else float(walltime),
         )
 
     # ---- images, figures, video ------------------------------------------------------------
@@ -137,12 +140,18 @@ class KindMethods:
         global_step: int | None = None,
         fps: float = 4,
         walltime: float | None = None,
+        dataformats: str = "NTCHW",
     ) -> None:
-        """Log a video ``(N, T, C, H, W)`` (floats in [0, 1] or uint8) as an animated GIF, the N
-        videos tiled side by side; Pillow encodes it, no moviepy needed."""
+        """Log a video ``(N, T, C, H, W)`` (floats in [0, 1] or uint8; other layouts through
+        ``dataformats``, e.g. ``"NTHWC"``) as an animated GIF, the N videos tiled side by side;
+        Pillow encodes it, no moviepy needed."""
         vid = to_array(vid_tensor)
+        fmt = dataformats.upper()
+        if sorted(fmt) != sorted("NTCHW"):
+            raise ValueError(f"video dataformats must order N, T, C, H and W, got {dataformats!r}")
         if vid.ndim != 5:
-            raise ValueError(f"video must be (N, T, C, H, W), got shape {vid.shape}")
+            raise ValueError(f"video must be 5-D ({dataformats}), got shape {vid.shape}")
+        vid = np.transpose(vid, [fmt.index(c) for c in "NTCHW"])
         if vid.shape[2] not in (1, 3, 4):
             raise ValueError(f"video frames need 1, 3 or 4 channels, got {vid.shape[2]} (shape {vid.shape})")
 
@@ -184,8 +193,11 @@ class KindMethods:
         walltime: float | None = None,
         max_bins: int | None = None,
     ) -> None:
-        """Log the histogram of ``values`` (``bins``: ``"tensorflow"``, or any numpy ``bins``)."""
+        """Log the histogram of ``values`` (``bins``: ``"tensorflow"``, or any numpy ``bins``;
+        ``max_bins`` merges neighbouring buckets as PyTorch does). Empty ``values`` raise."""
         data = to_array(values)
+        if data.size == 0:
+            raise ValueError(f"add_histogram({tag!r}) got no values: a histogram needs at least one")
         self._queue(lambda: histogram_pb(tag, data, bins=bins, max_bins=max_bins), global_step, walltime)
 
     def add_histogram_raw(
@@ -249,7 +261,7 @@ class KindMethods:
         weights: Any = None,
         walltime: float | None = None,
     ) -> None:
-        """Log a precision-recall curve from precomputed counts (``num_thresholds`` values each)."""
+        """Log a precision-recall curve from precomputed counts (one value per threshold)."""
         data = raw_data(
             to_array(true_positive_counts),
             to_array(false_positive_counts),
@@ -258,9 +270,10 @@ class KindMethods:
             to_array(precision),
             to_array(recall),
         )
-        if data.shape[1] != num_thresholds:
-            raise ValueError(f"the PR arrays have {data.shape[1]} values, num_thresholds is {num_thresholds}")
-        self._queue(lambda: pr_curve_pb(tag, data), global_step, walltime)
+        # As both peers: the arrays are stored as given, ``num_thresholds`` (at most 127) only
+        # goes into the metadata.
+        count = min(int(num_thresholds), 127)
+        self._queue(lambda: pr_curve_pb(tag, data, num_thresholds=count), global_step, walltime)
 
     # ---- meshes --------------------------------------------------------------------------
 
@@ -313,13 +326,20 @@ class KindMethods:
         self,
         hparam_dict: Mapping[str, Any],
         metric_dict: Mapping[str, Any],
-        hparam_domain_discrete: Mapping[str, Sequence[Any]] | None = None,
+        hparam_domain_discrete: Mapping[str, Sequence[Any]] | str | None = None,
         run_name: str | None = None,
         global_step: int | None = None,
+        *,
+        name: str | None = None,
     ) -> None:
         """Log one hyperparameter session, as PyTorch does: a run ``<log_dir>/<run_name>``
         (default: the current time) holding the experiment, the session and each metric as a
-        scalar, so the hparams dashboard can compare runs."""
+        scalar, so the hparams dashboard can compare runs. tensorboardX's
+        ``add_hparams(hparam_dict, metric_dict, name=None, global_step=None)`` works too (its
+        third argument, a string, is the run name)."""
+        if isinstance(hparam_domain_discrete, str):
+            name, hparam_domain_discrete = hparam_domain_discrete, None
+        run_name = run_name or name
         if not isinstance(hparam_dict, Mapping) or not isinstance(metric_dict, Mapping):
             raise TypeError("hparam_dict and metric_dict must be dictionaries")
         for name, value in hparam_dict.items():
@@ -334,6 +354,8 @@ class KindMethods:
                 )
         from ridgeline.writer.summary_writer import SummaryWriter
 
+        if not self._write_to_disk:
+            return
         logdir = os.path.join(self.log_dir, run_name or str(time.time()))
         step = 0 if global_step is None else int(global_step)
         with SummaryWriter(log_dir=logdir) as w:

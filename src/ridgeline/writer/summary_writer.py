@@ -22,8 +22,10 @@ from ridgeline.plugins.scalars.metadata import create_summary_metadata
 from ridgeline.proto import event_pb2
 from ridgeline.writer import default as _default
 from ridgeline.writer.event_file import FILE_VERSION, EventFileWriter
+from ridgeline.writer.file_writer import FileWriter, NullEventFileWriter
 from ridgeline.writer.kind_methods import KindMethods
-from ridgeline.writer.values import to_scalar
+from ridgeline.writer.model_methods import ModelMethods
+from ridgeline.writer.values import to_array, to_scalar
 
 if TYPE_CHECKING:
     from ridgeline.writer.system_metrics import SystemMonitor
@@ -38,7 +40,7 @@ def default_logdir(comment: str = "") -> str:
     return os.path.join("runs", current_time + "_" + socket.gethostname() + comment)
 
 
-class SummaryWriter(KindMethods):
+class SummaryWriter(KindMethods, ModelMethods):
     """Writes TensorBoard event files to ``log_dir``.
 
     Args:
@@ -53,6 +55,9 @@ class SummaryWriter(KindMethods):
         system_metrics: also log CPU, memory, disk and network I/O and GPU use under
             ``system/`` from a background thread: True (every 10 s) or the interval in seconds
             (needs psutil; GPUs need nvidia-ml-py). Off by default.
+        write_to_disk: False makes every call a no-op that writes nothing (tensorboardX).
+        logdir: tensorboardX's name for ``log_dir``.
+        comet_config: accepted for tensorboardX compatibility; Comet is not used.
     """
 
     def __init__(
@@ -64,15 +69,25 @@ class SummaryWriter(KindMethods):
         flush_secs: int = 120,
         filename_suffix: str = "",
         system_metrics: bool | float = False,
+        *,
+        logdir: str | os.PathLike[str] | None = None,
+        write_to_disk: bool = True,
+        comet_config: Mapping[str, Any] | None = None,
+        **kwargs: Any,
     ) -> None:
+        if log_dir is None:
+            log_dir = logdir
         self.log_dir = os.fspath(log_dir) if log_dir is not None else default_logdir(comment)
         self.purge_step = purge_step
         self.max_queue = max_queue
         self.flush_secs = flush_secs
         self.filename_suffix = filename_suffix
+        self._write_to_disk = bool(write_to_disk)
+        self.scalar_dict: dict[str, list[list[float]]] = {}  # add_scalars values (tensorboardX)
         self._file_writer: EventFileWriter | None = None
         self._sub_writers: dict[str, EventFileWriter] = {}
-        self._default_step: int | None = None
+        self._default_step: int | None = None  # set by use_metadata
+        self._default_walltime: float | None = None
         self._get_file_writer()
         self._system: SystemMonitor | None = None
         if system_metrics:
@@ -86,6 +101,9 @@ class SummaryWriter(KindMethods):
     def _get_file_writer(self) -> EventFileWriter:
         """The open event file writer, reopening a new file after :meth:`close`."""
         if self._file_writer is None or self._file_writer.closed:
+            if not self._write_to_disk:
+                self._file_writer = NullEventFileWriter()
+                return self._file_writer
             self._file_writer = EventFileWriter(
                 self.log_dir, self.max_queue, self.flush_secs, self.filename_suffix
             )
@@ -104,6 +122,31 @@ class SummaryWriter(KindMethods):
         """The directory this writer writes to."""
         return self.log_dir
 
+    @property
+    def logdir(self) -> str:
+        """tensorboardX's name for :attr:`log_dir`."""
+        return self.log_dir
+
+    @property
+    def file_writer(self) -> FileWriter | None:
+        """The current event file as ``torch.utils.tensorboard``'s ``FileWriter`` (its
+        ``add_event``, ``add_summary``, ``add_graph``, ``flush``...); None after :meth:`close`."""
+        writer = self._file_writer
+        if writer is None or writer.closed:
+            return None
+        return FileWriter(writer, self.log_dir)
+
+    @property
+    def all_writers(self) -> dict[str, FileWriter]:
+        """Every open event file writer by folder (the main one and ``add_scalars``' runs)."""
+        out: dict[str, FileWriter] = {}
+        if self._file_writer is not None and not self._file_writer.closed:
+            out[self.log_dir] = FileWriter(self._file_writer, self.log_dir)
+        for path, writer in self._sub_writers.items():
+            if not writer.closed:
+                out[path] = FileWriter(writer, path)
+        return out
+
     # ---- scalars ---------------------------------------------------------------------------
 
     def add_scalar(
@@ -114,6 +157,8 @@ class SummaryWriter(KindMethods):
         walltime: float | None = None,
         new_style: bool = True,
         double_precision: bool = False,
+        display_name: str | None = "",
+        summary_description: str | None = "",
     ) -> None:
         """Log one scalar.
 
@@ -125,18 +170,30 @@ class SummaryWriter(KindMethods):
             walltime: seconds since the epoch (default now).
             new_style: accepted for compatibility; scalars are always written as tensors.
             double_precision: store float64 instead of float32.
+            display_name, summary_description: the chart's title and description
+                (tensorboardX's arguments).
         """
         writer = self._file_writer
         if writer is None or writer.closed:
             writer = self._get_file_writer()
+        metadata = _SCALAR_METADATA
+        if display_name or summary_description:
+            metadata = self._described_metadata(display_name or "", summary_description or "")
         writer.add_scalar(
             tag,
             scalar_value if type(scalar_value) is float else to_scalar(scalar_value),
-            0 if global_step is None else int(global_step),
-            _now() if walltime is None else float(walltime),
+            (self._default_step or 0) if global_step is None else int(global_step),
+            (self._default_walltime or _now()) if walltime is None else float(walltime),
             double_precision,
-            _SCALAR_METADATA,
+            metadata,
         )
+
+    def _described_metadata(self, display_name: str, description: str) -> Any:
+        cache: dict[tuple[str, str], Any] = self.__dict__.setdefault("_metadata_cache", {})
+        key = (display_name, description)
+        if key not in cache:
+            cache[key] = create_summary_metadata(display_name, description)
+        return cache[key]
 
     def add_scalars(
         self,
@@ -155,11 +212,26 @@ class SummaryWriter(KindMethods):
         step = int(global_step) if global_step is not None else 0
         for key, value in tag_scalar_dict.items():
             run_dir = os.path.join(self.log_dir, main_tag.replace("/", "_") + "_" + key)
+            self.scalar_dict.setdefault(os.path.join(self.log_dir, main_tag, key), []).append(
+                [walltime, step, float(to_array(value).reshape(-1)[0])]
+            )
+            if not self._write_to_disk:
+                continue
             writer = self._sub_writers.get(run_dir)
             if writer is None or writer.closed:
                 writer = EventFileWriter(run_dir, self.max_queue, self.flush_secs, self.filename_suffix)
                 self._sub_writers[run_dir] = writer
             writer.add_scalar(main_tag, to_scalar(value), step, walltime, False, create_summary_metadata())
+
+    def export_scalars_to_json(self, path: str | os.PathLike[str]) -> None:
+        """Write every value :meth:`add_scalars` logged since the last export to ``path`` as
+        JSON, ``{"<log_dir>/<main_tag>/<key>": [[wall_time, step, value], ...]}``, then forget
+        them (tensorboardX's format)."""
+        import json
+
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(self.scalar_dict, f)
+        self.scalar_dict = {}
 
     # ---- lifecycle -------------------------------------------------------------------------
 
@@ -189,6 +261,19 @@ class SummaryWriter(KindMethods):
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+    @contextmanager
+    def use_metadata(
+        self, *, global_step: int | None = None, walltime: float | None = None
+    ) -> Iterator[SummaryWriter]:
+        """Within the block, ``add_*`` calls that pass no ``global_step``/``walltime`` use
+        these (tensorboardX)."""
+        saved = self._default_step, self._default_walltime
+        self._default_step, self._default_walltime = global_step, walltime
+        try:
+            yield self
+        finally:
+            self._default_step, self._default_walltime = saved
 
     # ---- tf.summary-style use -------------------------------------------------------------
 

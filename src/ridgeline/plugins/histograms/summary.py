@@ -49,7 +49,11 @@ def buckets_from_limits(counts: np.ndarray, limits: np.ndarray, lo: float, hi: f
 
 
 def compute_buckets(values: Any, bins: Any = "tensorflow", max_bins: int | None = None) -> np.ndarray:
-    """``[k, 3]`` buckets of the finite entries of ``values``."""
+    """``[k, 3]`` buckets of the finite entries of ``values``.
+
+    ``max_bins`` merges runs of ``n // max_bins`` neighbouring buckets (the last run padded),
+    before empty ends are dropped — PyTorch's rule, so the result is the one it writes.
+    """
     data = np.asarray(values, dtype=np.float64).reshape(-1)
     data = data[np.isfinite(data)]
     if isinstance(bins, str) and bins == "tensorflow":
@@ -59,19 +63,38 @@ def compute_buckets(values: Any, bins: Any = "tensorflow", max_bins: int | None 
         counts = np.bincount(np.searchsorted(edges, data, side="right"), minlength=edges.size + 1)[
             : edges.size
         ]
-        buckets = buckets_from_limits(counts, edges, float(data.min()), float(data.max()))
-    else:
-        if data.size == 0:
-            n = bins if isinstance(bins, int) else DEFAULT_BUCKET_COUNT
-            return np.zeros((max(0, n), 3), dtype=np.float64)
-        lo, hi = float(data.min()), float(data.max())
-        if lo == hi and not isinstance(bins, (list, tuple, np.ndarray)):
-            lo, hi = lo - 0.5, hi + 0.5  # one value: buckets around it instead of width zero
-        counts, edges = np.histogram(data, bins=bins, range=None if np.ndim(bins) else (lo, hi))
-        buckets = np.stack([edges[:-1], edges[1:], counts.astype(np.float64)], axis=1)
-    if max_bins is not None and buckets.shape[0] > max_bins:
-        buckets = _merge(buckets, max_bins)
-    return buckets
+        if max_bins is not None and counts.size - 3 > max_bins:
+            # counts[i] holds [edges[i-1], edges[i]); PyTorch buckets between the finite limits
+            # only (counts[2:-1]), the outer ones (values beyond +-1e20) stay as they are.
+            inner, rights = _merge_runs(counts[2:-1], edges[2:-1], max_bins)
+            counts = np.concatenate([counts[:2], inner, counts[-1:]])
+            edges = np.concatenate([edges[:2], rights, edges[-1:]])
+        return buckets_from_limits(counts, edges, float(data.min()), float(data.max()))
+    if data.size == 0:
+        n = bins if isinstance(bins, int) else DEFAULT_BUCKET_COUNT
+        return np.zeros((max(0, n), 3), dtype=np.float64)
+    lo, hi = float(data.min()), float(data.max())
+    if lo == hi and not isinstance(bins, (list, tuple, np.ndarray)):
+        lo, hi = lo - 0.5, hi + 0.5  # one value: buckets around it instead of width zero
+    counts, edges = np.histogram(data, bins=bins, range=None if np.ndim(bins) else (lo, hi))
+    rights = edges[1:]
+    if max_bins is not None and counts.size > max_bins:
+        counts, rights = _merge_runs(counts, rights, max_bins)
+    lefts = np.concatenate([edges[:1], rights[:-1]])
+    return np.stack([lefts, rights, counts.astype(np.float64)], axis=1)
+
+
+def _merge_runs(counts: np.ndarray, rights: np.ndarray, max_bins: int) -> tuple[np.ndarray, np.ndarray]:
+    """Sum runs of ``len // max_bins`` neighbouring buckets; ``rights`` are the buckets' right
+    edges, and each run keeps its last bucket's (PyTorch's ``make_histogram`` grouping)."""
+    n = counts.size
+    run = max(1, n // max(1, int(max_bins)))
+    groups = -(-n // run)
+    padded = np.zeros(groups * run, dtype=counts.dtype)
+    padded[:n] = counts
+    merged = padded.reshape(groups, run).sum(axis=1)
+    ends = np.minimum((np.arange(groups) + 1) * run, n) - 1
+    return merged, np.asarray(rights)[ends]
 
 
 def tf_buckets(values: Any, bucket_count: int = DEFAULT_BUCKET_COUNT) -> np.ndarray:
@@ -97,12 +120,6 @@ def tf_buckets(values: Any, bucket_count: int = DEFAULT_BUCKET_COUNT) -> np.ndar
     edges = np.linspace(lo, hi, count + 1)
     edges[-1] = hi
     return np.stack([edges[:-1], edges[1:], counts], axis=1)
-
-
-def _merge(buckets: np.ndarray, max_bins: int) -> np.ndarray:
-    """Merge neighbouring buckets so at most ``max_bins`` remain (counts are summed)."""
-    groups = np.array_split(np.arange(buckets.shape[0]), max_bins)
-    return np.array([[buckets[g[0], 0], buckets[g[-1], 1], buckets[g, 2].sum()] for g in groups if g.size])
 
 
 def histogram_pb_from_buckets(tag: str, buckets: np.ndarray, *, description: str = "") -> summary_pb2.Summary:

@@ -61,11 +61,16 @@ def raw_data(tp: Any, fp: Any, tn: Any, fn: Any, precision: Any = None, recall: 
     return np.stack(rows).astype(np.float32)
 
 
-def pr_curve_pb(tag: str, data: np.ndarray, *, description: str = "") -> summary_pb2.Summary:
-    """A Summary holding a ``[6, n]`` curve from :func:`pr_data` or :func:`raw_data`."""
+def pr_curve_pb(
+    tag: str, data: np.ndarray, *, description: str = "", num_thresholds: int | None = None
+) -> summary_pb2.Summary:
+    """A Summary holding a ``[6, n]`` curve from :func:`pr_data` or :func:`raw_data`
+    (``num_thresholds`` in the metadata: ``n`` unless given)."""
     value = summary_pb2.Summary.Value(
         tag=tag,
-        metadata=create_summary_metadata(int(data.shape[1]), "", description),
+        metadata=create_summary_metadata(
+            int(data.shape[1]) if num_thresholds is None else int(num_thresholds), "", description
+        ),
         tensor=make_tensor(data),
     )
     return summary_pb2.Summary(value=[value])
