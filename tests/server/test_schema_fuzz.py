@@ -10,6 +10,7 @@ from pathlib import Path
 import hypothesis
 import numpy as np
 import schemathesis
+import torch
 from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
@@ -21,7 +22,7 @@ from ridgeline import SummaryWriter
 from ridgeline.data.local_provider import LocalDataProvider
 from ridgeline.ingest.ingester import Ingester
 from ridgeline.server.app import create_app
-from ridgeline.server.plugin_registry import DEFAULT_PLUGINS
+from ridgeline.server.plugin_registry import default_plugins
 from ridgeline.store import SQLiteStore
 
 
@@ -38,6 +39,10 @@ def _app(root: Path) -> object:
                 w.add_pr_curve("pr", np.array([0, 1]), np.array([0.2, 0.7]), s)
                 w.add_mesh("cloud", np.zeros((1, 4, 3)), global_step=s)
         w.add_custom_scalars({"c": {"loss": ["Multiline", ["loss"]]}})
+        w.add_graph(torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.ReLU()), torch.zeros(1, 3))
+        w.add_embedding(
+            np.random.default_rng(0).normal(size=(12, 4)), metadata=[str(i % 3) for i in range(12)]
+        )
         w.add_hparams({"lr": float("inf")}, {"hp/m": 1.0}, run_name=".")
     (logdir / "bad").mkdir()
     (logdir / "bad" / "events.out.tfevents.1.x").write_bytes(b"\x00" * 40 + b"garbage" * 30)
@@ -69,6 +74,8 @@ def test_every_operation_answers_as_its_schema_says(case: schemathesis.Case) -> 
 
 def test_the_schema_covers_every_route() -> None:
     paths = set(schema.raw_schema["paths"])
-    for kind in DEFAULT_PLUGINS:
+    kinds = [p.name for p in default_plugins()]
+    assert {"scalars", "graphs", "projector", "explanations"} <= set(kinds)
+    for kind in kinds:
         assert any(p.startswith(f"/api/plugins/{kind}/") for p in paths), kind
     assert {"/api/runs", "/api/plugins", "/api/status"} <= paths

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict
 
@@ -16,6 +17,7 @@ from ridgeline.data.provider import (
     TagSummary,
 )
 from ridgeline.data.value_reader import ValueReader
+from ridgeline.errors import NotFound
 from ridgeline.ingest.ingester import Ingester
 from ridgeline.proto import summary_pb2
 from ridgeline.store.base import ScalarSeries, Store
@@ -73,6 +75,8 @@ class LocalDataProvider:
             counts[info.run] = counts.get(info.run, 0) + 1
         for run in self.store.runs():
             runs.setdefault(run, [])
+        for run in self.ingester.asset_runs:
+            runs.setdefault(run, [])
         out = []
         for run, walls in sorted(runs.items()):
             known = [w for w in walls if w is not None]
@@ -80,7 +84,28 @@ class LocalDataProvider:
         return out
 
     def list_plugins(self) -> list[str]:
-        return sorted({info.plugin for info in self.store.tags() if info.plugin and info.count > 0})
+        found = {info.plugin for info in self.store.tags() if info.plugin and info.count > 0}
+        for asset_run in self.ingester.asset_runs.values():
+            found.update(asset_run.plugins)
+        return sorted(found)
+
+    def list_asset_runs(self, plugin: str) -> list[str]:
+        """Runs whose folder holds ``plugin``'s files that are not event files."""
+        return sorted(r.run for r in self.ingester.asset_runs.values() if plugin in r.plugins)
+
+    def asset_path(self, run: str, path: str) -> str:
+        """The file ``path`` names, relative to ``run``'s folder (or absolute), if it lies inside
+        the logdir the run was found in; raises NotFound otherwise."""
+        found = self.ingester.asset_runs.get(run)
+        if found is None:
+            raise NotFound(f"run {run!r} has no plugin files")
+        full = os.path.realpath(os.path.join(found.folder, path))
+        root = os.path.realpath(found.root)
+        if os.path.commonpath([full, root]) != root:
+            raise NotFound(f"{path!r} lies outside the logdir {found.root}")
+        if not os.path.isfile(full):
+            raise NotFound(f"{path!r} (in run {run!r}) does not exist")
+        return full
 
     def list_scalars(self) -> list[TagSummary]:
         out = []

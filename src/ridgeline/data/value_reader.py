@@ -13,6 +13,7 @@ from collections import OrderedDict
 from google.protobuf.message import DecodeError
 
 from ridgeline.errors import NotFound
+from ridgeline.ingest import hooks
 from ridgeline.proto import event_pb2, summary_pb2
 from ridgeline.store.base import ValueRef
 
@@ -37,6 +38,11 @@ class ValueReader:
 
     def read(self, ref: ValueRef) -> summary_pb2.Summary.Value:
         event = self._event(ref)
+        if ref.index < 0:  # a value an ingest hook made of a non-summary event
+            migrated = hooks.migrate(event)
+            if -ref.index - 1 >= len(migrated):
+                raise NotFound(f"{ref.path} changed since it was indexed (byte {ref.offset})")
+            return migrated[-ref.index - 1]
         values = event.summary.value
         if ref.index >= len(values):
             raise NotFound(

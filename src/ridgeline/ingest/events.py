@@ -2,7 +2,8 @@
 
 Turns an Event into what the run loader needs: file version, restarts (``SessionLog.START``),
 and summary values in TensorBoard's canonical form (legacy ``simple_value`` becomes a scalar,
-as ``tensorboard/data_compat.py`` migrates it).
+as ``tensorboard/data_compat.py`` migrates it; events that are not summaries become the values
+a plugin's ingest hook makes of them, ``hooks.py``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ridgeline.ingest import hooks
 from ridgeline.ingest.data_class import SCALARS_PLUGIN
 from ridgeline.proto import event_pb2, summary_pb2, tensor_pb2, types_pb2
 
@@ -31,7 +33,7 @@ class ValueRecord:
     metadata: summary_pb2.SummaryMetadata | None
     scalar: float | None  # set when the value is a scalar (simple_value or rank-0 tensor)
     legacy_plugin: str | None  # plugin implied by a legacy field (simple_value -> scalars)
-    index: int = 0  # position in Event.summary.value
+    index: int = 0  # position in Event.summary.value; -k-1: the k-th value hooks.migrate makes
 
 
 @dataclass(slots=True)
@@ -87,6 +89,9 @@ def parse_event(data: bytes) -> EventRecord:
             else:
                 legacy = {"image": "images", "audio": "audio", "histo": "histograms"}.get(kind or "")
                 values.append(ValueRecord(value.tag, metadata, None, legacy, index))
+    elif what in hooks.event_fields():
+        for k, value in enumerate(hooks.migrate(event)):
+            values.append(ValueRecord(value.tag, value.metadata, None, None, -k - 1))
     return EventRecord(
         step=event.step,
         wall_time=event.wall_time,

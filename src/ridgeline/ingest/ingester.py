@@ -33,7 +33,7 @@ import numpy as np
 from ridgeline.diagnostics import LogdirStatus
 from ridgeline.ingest.decode import DecodedChunk, decode, split_records
 from ridgeline.ingest.diagnose import diagnose
-from ridgeline.ingest.logdir import EventFile, special_file_kind, walk
+from ridgeline.ingest.logdir import AssetRun, EventFile, special_file_kind, walk
 from ridgeline.ingest.run_loader import RunState, _version_number, apply_chunk
 from ridgeline.store.base import FileState, Store
 
@@ -149,6 +149,8 @@ class Ingester:
         self.walk_problems: list[str] = []
         self.file_problems: dict[str, str] = {}
         self.store_problem: str | None = None
+        # Folders with plugin files that are not event files (projector configs), by run.
+        self.asset_runs: dict[str, AssetRun] = {}
 
     def status(self) -> LogdirStatus:
         """What the logdirs hold and what went wrong: the files' own problems, this ingester's
@@ -168,11 +170,14 @@ class Ingester:
     def discover(self) -> list[EventFile]:
         files: list[EventFile] = []
         problems: list[str] = []
+        assets: dict[str, AssetRun] = {}
         for name, path in self.logdirs:
             if os.path.isdir(path):
                 found = walk(path, name)
                 files.extend(found.files)
                 problems.extend(found.problems)
+                assets.update((a.run, a) for a in found.assets)
+        self.asset_runs = assets
         for message in problems:
             self._warn(message)
         self.walk_problems = problems

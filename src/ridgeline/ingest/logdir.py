@@ -29,12 +29,24 @@ class EventFile:
     ino: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class AssetRun:
+    """A folder holding some plugin's files that are not event files (``hooks.py``)."""
+
+    run: str
+    folder: str
+    root: str  # the logdir it was found in
+    plugins: tuple[str, ...]
+
+
 @dataclass(slots=True)
 class Discovery:
-    """What one walk found: event files in TensorBoard's order, and what it had to skip."""
+    """What one walk found: event files in TensorBoard's order, folders with plugin assets,
+    and what it had to skip."""
 
     files: list[EventFile] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    assets: list[AssetRun] = field(default_factory=list)
 
 
 def is_event_file(name: str) -> bool:
@@ -74,7 +86,10 @@ def special_file_kind(mode: int) -> str:
 
 
 def walk(root: str, prefix: str = "") -> Discovery:
-    """Every event file under ``root``, sorted by run then file name (TensorBoard's order)."""
+    """Every event file under ``root``, sorted by run then file name (TensorBoard's order),
+    and the folders whose files a plugin reads (:func:`hooks.asset_plugins`)."""
+    from ridgeline.ingest.hooks import asset_plugins
+
     out = Discovery()
     try:
         st = os.stat(root)
@@ -120,6 +135,9 @@ def walk(root: str, prefix: str = "") -> Discovery:
                 files.append(EventFile(run, path, est.st_size, est.st_mtime, est.st_dev, est.st_ino))
         if files:
             runs.append((run, files))
+        plugins = asset_plugins(dirpath, [e.name for e in entries])
+        if plugins:
+            out.assets.append(AssetRun(run, dirpath, root, tuple(plugins)))
         stack.extend(reversed(subdirs))  # depth first, in name order
     for _, files in sorted(runs, key=lambda r: r[0]):
         out.files.extend(files)

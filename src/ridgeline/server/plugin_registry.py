@@ -1,13 +1,16 @@
 """Stage 4 (server): the plugins whose routes the app mounts.
 
-Plugins are found by name here so that the pipeline packages never import them; third-party
-plugins can join through the ``ridgeline.plugins`` entry-point group.
+Every folder ``ridgeline/plugins/<kind>/`` with a ``plugin.py`` exporting ``PLUGIN`` is mounted
+(found by folder, so the next plugin needs no line here); third-party plugins can join through
+the ``ridgeline.plugins`` entry-point group.
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import logging
+import pkgutil
 from importlib.metadata import entry_points
 from typing import Protocol
 
@@ -17,19 +20,6 @@ from ridgeline.data.provider import DataProvider
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_PLUGINS = (
-    "scalars",
-    "images",
-    "audio",
-    "histograms",
-    "text",
-    "pr_curves",
-    "hparams",
-    "custom_scalars",
-    "mesh",
-    "explanations",
-)
-
 
 class Plugin(Protocol):
     name: str
@@ -38,10 +28,14 @@ class Plugin(Protocol):
 
 
 def default_plugins() -> list[Plugin]:
+    import ridgeline.plugins as plugins
+
     found: list[Plugin] = []
-    for name in DEFAULT_PLUGINS:
-        module = importlib.import_module(f"ridgeline.plugins.{name}.plugin")
-        found.append(module.PLUGIN)
+    for info in sorted(pkgutil.iter_modules(plugins.__path__), key=lambda i: i.name):
+        name = f"ridgeline.plugins.{info.name}.plugin"
+        if not info.ispkg or importlib.util.find_spec(name) is None:
+            continue
+        found.append(importlib.import_module(name).PLUGIN)
     for ep in entry_points(group="ridgeline.plugins"):
         try:
             found.append(ep.load())

@@ -25,8 +25,8 @@ from google.protobuf import text_format
 
 from ridgeline.plugins.images.summary import png_bytes, to_nhwc, to_uint8
 from ridgeline.plugins.projector import projector_config_pb2
+from ridgeline.plugins.projector.metadata import CONFIG_NAME
 
-CONFIG_NAME = "projector_config.pbtxt"
 MAX_SPRITE_PX = 8192
 
 
