@@ -1,47 +1,16 @@
 // The shell: a navigation bar listing only the dashboards that have data, the run selector,
 // each dashboard's settings, empty/loading states and live reload. The active dashboard,
 // selected runs and settings live in the URL, so a link opens the same view.
-import { lazy, Suspense } from "preact/compat";
+import { Suspense } from "preact/compat";
 import { useCallback, useEffect, useState } from "preact/hooks";
 import { api, type Health, kinds, type RunInfo, type Status, type TagsByRun } from "./api/client";
 import { runColor } from "./core/colors";
+import { DASHBOARDS } from "./core/registry";
 import { readState, safeRegex, type ViewState, writeState } from "./core/urlState";
 import { chartFilters, HealthBadge, HealthPanel } from "./plugins/health/HealthPanel";
-import { ScalarsDashboard } from "./plugins/scalars/ScalarsDashboard";
-
-// Every other dashboard is its own chunk, loaded when first opened: a page opened on the
-// images dashboard does not parse the markdown, three.js or hparams code.
-const AudioDashboard = lazy(() => import("./plugins/audio/AudioDashboard").then((m) => ({ default: m.AudioDashboard })));
-const CustomScalarsDashboard = lazy(() => import("./plugins/custom_scalars/CustomScalarsDashboard").then((m) => ({ default: m.CustomScalarsDashboard })));
-const DistributionsDashboard = lazy(() => import("./plugins/histograms/DistributionsDashboard").then((m) => ({ default: m.DistributionsDashboard })));
-const ExplanationsDashboard = lazy(() => import("./plugins/explanations/ExplanationsDashboard").then((m) => ({ default: m.ExplanationsDashboard })));
-const HistogramsDashboard = lazy(() => import("./plugins/histograms/HistogramsDashboard").then((m) => ({ default: m.HistogramsDashboard })));
-const HParamsDashboard = lazy(() => import("./plugins/hparams/HParamsDashboard").then((m) => ({ default: m.HParamsDashboard })));
-const loadImages = () => import("./plugins/images/ImagesDashboard");
-const ImagesDashboard = lazy(() => loadImages().then((m) => ({ default: m.ImagesDashboard })));
-const MeshDashboard = lazy(() => import("./plugins/mesh/MeshDashboard").then((m) => ({ default: m.MeshDashboard })));
-const PrCurvesDashboard = lazy(() => import("./plugins/pr_curves/PrCurvesDashboard").then((m) => ({ default: m.PrCurvesDashboard })));
-const TextDashboard = lazy(() => import("./plugins/text/TextDashboard").then((m) => ({ default: m.TextDashboard })));
 
 const POLL_MS = 3000;
 const STATUS_EVERY = 10; // polls between status reads while data shows (a status read walks the logdir)
-
-// Dashboards in nav order; `plugin` is the data they need (several may share one).
-const DASHBOARDS = [
-  { id: "scalars", label: "Scalars", plugin: "scalars" },
-  { id: "custom_scalars", label: "Custom scalars", plugin: "custom_scalars" },
-  { id: "images", label: "Images", plugin: "images" },
-  { id: "audio", label: "Audio", plugin: "audio" },
-  { id: "histograms", label: "Histograms", plugin: "histograms" },
-  { id: "distributions", label: "Distributions", plugin: "histograms" },
-  { id: "text", label: "Text", plugin: "text" },
-  { id: "pr_curves", label: "PR curves", plugin: "pr_curves" },
-  { id: "hparams", label: "HParams", plugin: "hparams" },
-  { id: "mesh", label: "Mesh", plugin: "mesh" },
-  { id: "explanations", label: "Explanations", plugin: "explanations" },
-] as const;
-// Plugins whose runs come from their own tag list (the others show the scalar runs).
-const TAGGED = new Set(["images", "audio", "histograms", "text", "pr_curves", "explanations"]);
 
 function EmptyState({ status }: { status: Status | null }) {
   if (!status) return <div class="empty">Loading…</div>;
@@ -63,69 +32,13 @@ function EmptyState({ status }: { status: Status | null }) {
   );
 }
 
-function Slider(props: { label: string; value: number; min: number; max: number; step: number; onInput: (v: number) => void; cls: string }) {
-  return (
-    <label class="row">{props.label}
-      <input type="range" class={props.cls} min={props.min} max={props.max} step={props.step} value={props.value}
-        onInput={(e) => props.onInput(Number((e.target as HTMLInputElement).value))} />
-      <span class="num">{props.value.toFixed(2)}</span>
-    </label>
-  );
-}
-
-function Settings({ dash, view, setView }: { dash: string; view: ViewState; setView: (v: Partial<ViewState>) => void }) {
-  const lineSettings = (
-    <>
-      <Slider label="Smoothing" cls="smoothing" value={view.smoothing} min={0} max={0.99} step={0.01} onInput={(v) => setView({ smoothing: v })} />
-      <label class="row">Horizontal axis
-        <select value={view.xAxis} onChange={(e) => setView({ xAxis: (e.target as HTMLSelectElement).value as ViewState["xAxis"] })}>
-          <option value="step">Step</option><option value="relative">Relative</option><option value="wall">Wall</option>
-        </select>
-      </label>
-      <label class="check"><input type="checkbox" checked={view.logY} onChange={() => setView({ logY: !view.logY })} /> Log-scale y</label>
-      <label class="check"><input type="checkbox" checked={view.logX} onChange={() => setView({ logX: !view.logX })} /> Log-scale x</label>
-      <label class="check"><input type="checkbox" checked={view.ignoreOutliers} onChange={() => setView({ ignoreOutliers: !view.ignoreOutliers })} /> Ignore outliers in chart scaling</label>
-    </>
-  );
-  const body = {
-    scalars: lineSettings,
-    custom_scalars: lineSettings,
-    hparams: lineSettings,
-    images: (
-      <>
-        <Slider label="Brightness" cls="brightness" value={view.brightness} min={0} max={5} step={0.05} onInput={(v) => setView({ brightness: v })} />
-        <Slider label="Contrast" cls="contrast" value={view.contrast} min={0} max={5} step={0.05} onInput={(v) => setView({ contrast: v })} />
-        <label class="check"><input type="checkbox" class="actual-size" checked={view.actualSize} onChange={() => setView({ actualSize: !view.actualSize })} /> Show actual image size</label>
-        {(view.brightness !== 1 || view.contrast !== 1) && <button onClick={() => setView({ brightness: 1, contrast: 1 })}>Reset brightness/contrast</button>}
-      </>
-    ),
-    histograms: (
-      <label class="row">Mode
-        <select class="hist-mode" value={view.histMode} onChange={(e) => setView({ histMode: (e.target as HTMLSelectElement).value as ViewState["histMode"] })}>
-          <option value="offset">Offset</option><option value="overlay">Overlay</option>
-        </select>
-      </label>
-    ),
-    distributions: (
-      <label class="row">Horizontal axis
-        <select value={view.xAxis} onChange={(e) => setView({ xAxis: (e.target as HTMLSelectElement).value as ViewState["xAxis"] })}>
-          <option value="step">Step</option><option value="relative">Relative</option><option value="wall">Wall</option>
-        </select>
-      </label>
-    ),
-    text: <label class="check"><input type="checkbox" checked={view.markdown} onChange={() => setView({ markdown: !view.markdown })} /> Render markdown</label>,
-  }[dash];
-  if (!body) return null;
-  return <section><h3>Settings</h3>{body}</section>;
-}
-
 // The dashboard named in the URL is known before the server answers: start loading its code
 // and its tag list at once instead of after /api/plugins (saves two round trips on a cold open).
-const initialDash = new URLSearchParams(window.location.search).get("dash") ?? "";
-const initialPlugin = DASHBOARDS.find((d) => d.id === initialDash)?.plugin ?? "";
+const initialSpec = DASHBOARDS.find((d) => d.id === (new URLSearchParams(window.location.search).get("dash") ?? ""));
+const initialPlugin = initialSpec?.runs === "tags" ? initialSpec.tagsPlugin ?? "" : "";
 const initialTags: Promise<{ runs: TagsByRun; generation: number }> | null =
-  TAGGED.has(initialPlugin) ? kinds.tags(initialPlugin) : null;
-if (initialDash === "images") void loadImages();
+  initialPlugin ? kinds.tags(initialPlugin) : null;
+void initialSpec?.preload?.();
 
 export function App() {
   const [view, setViewState] = useState<ViewState>(readState);
@@ -146,9 +59,9 @@ export function App() {
 
   useEffect(() => { document.documentElement.dataset.theme = view.dark ? "dark" : "light"; writeState(view); }, [view.dark]);
 
-  const available = DASHBOARDS.filter((d) => plugins?.includes(d.plugin));
+  const available = DASHBOARDS.filter((d) => d.plugins.some((p) => plugins?.includes(p)));
   const active = available.find((d) => d.id === view.dash) ?? available[0];
-  const activePlugin = active?.plugin ?? "";
+  const activePlugin = active?.runs === "tags" ? active.tagsPlugin ?? "" : "";
 
   useEffect(() => {
     let stop = false;
@@ -190,7 +103,7 @@ export function App() {
   }, [generation]);
 
   useEffect(() => {
-    if (!TAGGED.has(activePlugin)) return;
+    if (!activePlugin) return;
     let stop = false;
     // The prefetched list is used only if it was read at the generation shown now.
     const prefetched = kindTags === null && initialTags && initialPlugin === activePlugin;
@@ -201,9 +114,9 @@ export function App() {
     return () => { stop = true; };
   }, [activePlugin, generation]);
 
-  const tagsForRuns: TagsByRun | null = TAGGED.has(activePlugin)
+  const tagsForRuns: TagsByRun | null = activePlugin
     ? (kindTags?.plugin === activePlugin ? kindTags.tags : null)
-    : activePlugin === "mesh" ? null : scalarTags;
+    : active?.runs === "scalars" ? scalarTags : null;
   const everyRun = runs.map((r) => r.name);
   const colors: Record<string, string> = {};
   for (const r of everyRun) colors[r] = runColor(r, everyRun);
@@ -219,17 +132,11 @@ export function App() {
 
   let main;
   if (!active) main = <EmptyState status={plugins === null ? null : status} />;
-  else if (active.id === "scalars") main = <ScalarsDashboard tags={scalarTags ?? {}} selectedRuns={selected} {...common} />;
-  else if (active.id === "custom_scalars") main = <CustomScalarsDashboard {...common} scalarTags={scalarTags ?? {}} selectedRuns={selected} />;
-  else if (active.id === "images") main = <ImagesDashboard {...common} tags={tagsForRuns} selectedRuns={selected} />;
-  else if (active.id === "audio") main = <AudioDashboard {...common} tags={tagsForRuns} selectedRuns={selected} />;
-  else if (active.id === "histograms") main = <HistogramsDashboard {...common} tags={tagsForRuns} selectedRuns={selected} />;
-  else if (active.id === "distributions") main = <DistributionsDashboard {...common} tags={tagsForRuns} selectedRuns={selected} />;
-  else if (active.id === "text") main = <TextDashboard {...common} tags={tagsForRuns} selectedRuns={selected} />;
-  else if (active.id === "pr_curves") main = <PrCurvesDashboard {...common} tags={tagsForRuns} selectedRuns={selected} />;
-  else if (active.id === "explanations") main = <ExplanationsDashboard {...common} tags={tagsForRuns} selectedRuns={selected} />;
-  else if (active.id === "hparams") main = <HParamsDashboard {...common} scalarTags={scalarTags} />;
-  else main = <MeshDashboard {...common} selectedRuns={selected} />;
+  else {
+    const Dash = active.component;
+    main = <Dash {...common} tags={activePlugin ? tagsForRuns : null} scalarTags={scalarTags} selectedRuns={selected} />;
+  }
+  const Settings = active?.Settings;
 
   return (
     <div class="app">
@@ -262,9 +169,9 @@ export function App() {
           showChart={(run, tag) => { setHealthRun(null); setView({ dash: "scalars", ...chartFilters(run, tag), hidden: [] }); }} />
       )}
       <div class="body">
-        <aside>
-          {active && <Settings dash={active.id} view={view} setView={setView} />}
-          {active?.id !== "hparams" && (
+        {(Settings || (active && active.runs !== "none")) && <aside>
+          {Settings && <section><h3>Settings</h3><Settings view={view} setView={setView} /></section>}
+          {active && active.runs !== "none" && (
             <section class="runs">
               <h3>Runs</h3>
               <input class="run-filter" placeholder="Filter runs (regex)" value={view.runFilter}
@@ -285,7 +192,7 @@ export function App() {
               </ul>
             </section>
           )}
-        </aside>
+        </aside>}
         <main><Suspense fallback={<div class="loading">loading…</div>}>{main}</Suspense></main>
       </div>
     </div>

@@ -96,6 +96,53 @@ export interface ExplanationMap { step: number; shape: [number, number]; values:
 const q = (params: Record<string, string | number>) =>
   new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString();
 
+export interface GraphEntry { run: string; tag: string | null; kind: "op" | "keras" | "run_metadata"; step: number | null }
+export interface GraphNodeJson {
+  name: string; op: string; inputs: string[]; device: string;
+  attr: Record<string, unknown>; output_shapes?: (number[] | null)[] | null;
+}
+export interface GraphBody { run: string; tag: string | null; kind: string; step: number; nodes: GraphNodeJson[]; functions: Record<string, GraphNodeJson[]> }
+export interface EmbeddingInfo { name: string; shape: [number, number]; source: string; has_metadata: boolean; sprite: { width: number; height: number } | null }
+export interface ProjectionJob {
+  job: string; method: string; dims: number; state: "queued" | "running" | "done" | "error";
+  progress: number; message: string; iteration: number; has_coords: boolean; sampled: number; points: number;
+}
+export interface Floats { data: Float32Array; shape: number[]; headers: Headers }
+
+async function floats(url: string): Promise<Floats> {
+  const resp = await fetch(url);
+  if (!resp.ok) {
+    let detail = resp.statusText;
+    try { detail = (await resp.json()).detail ?? detail; } catch { /* not JSON */ }
+    throw new ApiError(resp.status, detail);
+  }
+  return { data: new Float32Array(await resp.arrayBuffer()), shape: JSON.parse(resp.headers.get("X-Shape") ?? "[]"), headers: resp.headers };
+}
+
+export const graphs = {
+  list: () => call<{ graphs: GraphEntry[]; generation: number }>("/api/plugins/graphs/list"),
+  graph: (run: string, tag: string | null) =>
+    call<GraphBody>(`/api/plugins/graphs/graph?${tag === null ? q({ run }) : q({ run, tag })}`),
+};
+
+export const projector = {
+  embeddings: () => call<{ runs: Record<string, EmbeddingInfo[]>; errors: { run: string; detail: string }[] }>("/api/plugins/projector/embeddings"),
+  metadata: (run: string, name: string) => call<{ columns: string[]; values: string[][] }>(`/api/plugins/projector/metadata?${q({ run, name })}`),
+  spriteUrl: (run: string, name: string) => `/api/plugins/projector/sprite?${q({ run, name })}`,
+  pca: (run: string, name: string, components: number, spherize: boolean) =>
+    floats(`/api/plugins/projector/pca?${q({ run, name, components, spherize: String(spherize) })}`),
+  start: (run: string, name: string, method: "tsne" | "umap", dims: number, params: Record<string, number | string>) =>
+    call<ProjectionJob>("/api/plugins/projector/projection", {
+      method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ run, name, method, dims, params }),
+    }),
+  job: (job: string) => call<ProjectionJob>(`/api/plugins/projector/projection?${q({ job })}`),
+  coords: (job: string) => floats(`/api/plugins/projector/projection/coords?${q({ job })}`),
+  neighbors: (run: string, name: string, index: number, k: number, metric: string) =>
+    call<{ index: number; metric: string; neighbors: { index: number; distance: number }[] }>(
+      `/api/plugins/projector/neighbors?${q({ run, name, index, k, metric })}`),
+};
+
 export const kinds = {
   tags: (plugin: string) => call<{ runs: TagsByRun; generation: number }>(`/api/plugins/${plugin}/tags`),
   steps: (plugin: string, run: string, tag: string) => call<Steps>(`/api/plugins/${plugin}/steps?${q({ run, tag })}`),

@@ -1,4 +1,7 @@
-// View state kept in the URL (query string), so a link reopens the same view.
+// View state kept in the URL (query string), so a link reopens the same view. Dashboards
+// declare their own keys (DashboardSpec.url); those live in `ext`.
+import { EXT_DEFAULTS } from "./registry";
+
 export interface ViewState {
   hidden: string[];        // runs switched off
   runFilter: string;
@@ -21,13 +24,14 @@ export interface ViewState {
   exClass: string;         // explanations: the class shown ("" = every class)
   exStep: number;          // explanations: the step shown (-1 = the newest)
   exCompare: number;       // explanations: a second step side by side (-1 = none)
+  ext: Record<string, string>; // the dashboards' own keys (DashboardSpec.url)
 }
 
 export const DEFAULT_STATE: ViewState = {
   hidden: [], runFilter: "", tagFilter: "", smoothing: 0.6, xAxis: "step",
   logY: false, logX: false, ignoreOutliers: true, pinned: [], dark: false,
   dash: "", brightness: 1, contrast: 1, actualSize: false, histMode: "offset", markdown: true,
-  hpView: "table", hpSession: "", exClass: "", exStep: -1, exCompare: -1,
+  hpView: "table", hpSession: "", exClass: "", exStep: -1, exCompare: -1, ext: {},
 };
 
 export function readState(): ViewState {
@@ -56,6 +60,7 @@ export function readState(): ViewState {
     exClass: q.get("class") ?? "",
     exStep: q.has("exstep") ? Number(q.get("exstep")) : -1,
     exCompare: q.has("compare") ? Number(q.get("compare")) : -1,
+    ext: Object.fromEntries(Object.entries(EXT_DEFAULTS).map(([k, d]) => [k, q.get(k) ?? d])),
   };
 }
 
@@ -82,6 +87,7 @@ export function writeState(s: ViewState): void {
   if (s.exClass) q.set("class", s.exClass);
   if (s.exStep >= 0) q.set("exstep", String(s.exStep));
   if (s.exCompare >= 0) q.set("compare", String(s.exCompare));
+  for (const [k, v] of Object.entries(s.ext)) if (v !== (EXT_DEFAULTS[k] ?? "")) q.set(k, v);
   const url = `${window.location.pathname}?${q}`;
   window.history.replaceState(null, "", url);
 }

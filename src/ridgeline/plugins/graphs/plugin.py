@@ -11,9 +11,11 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from fastapi.responses import Response
 from pydantic import BaseModel
 
 from ridgeline.data.provider import DataProvider, PluginTag
@@ -22,6 +24,7 @@ from ridgeline.plugins import common
 from ridgeline.plugins.common import Run
 from ridgeline.plugins.graphs import metadata
 from ridgeline.plugins.graphs.reader import read_graph
+from ridgeline.server.encoding import JSONBody
 from ridgeline.server.schemas import TagsBody
 
 KINDS = {
@@ -94,6 +97,9 @@ class GraphsPlugin:
 
     def router(self, provider: DataProvider) -> APIRouter:
         r = common.DataRouter(tags=[metadata.PLUGIN_NAME])
+        # Encoded graphs by (run, tag, data generation): switching back and forth between
+        # graphs, or two panes showing one, reads and converts each graph once.
+        encoded: OrderedDict[tuple[str, str | None, int], bytes] = OrderedDict()
 
         @r.get("/tags", summary="graph tags per run", response_model=TagsBody)
         def tags() -> dict[str, Any]:
@@ -112,7 +118,11 @@ class GraphsPlugin:
         def graph(
             run: Run,
             tag: Annotated[str | None, Query(description="a tagged graph; none: the run's graph")] = None,
-        ) -> dict[str, Any]:
+        ) -> Response:
+            generation = provider.generation()
+            hit = encoded.get((run, tag, generation))
+            if hit is not None:  # a new response each time: middleware edits a response's headers
+                return Response(hit, media_type="application/json")
             found = {t.tag: t for t in _graph_tags(provider) if t.run == run}
             if tag is None:
                 entry = next((found[t] for t in RUN_GRAPH_TAGS if t in found), None)
@@ -126,7 +136,15 @@ class GraphsPlugin:
                     raise common.not_found(provider, "graph", run, tag)
             value = common.value_at(provider, entry.plugin, run, entry.tag, -1)
             body = common.decode(lambda v: read_graph(entry.plugin, v), value, run, entry.tag)
-            return {"run": run, "tag": tag, "kind": KINDS.get(entry.plugin, "op"), "step": value.step, **body}
+            # Every float in a graph body is already JSON-safe (reader._number): encoded as is,
+            # without the walk DataJSON makes over every value (half the time of a 10k-node graph).
+            response = JSONBody(
+                {"run": run, "tag": tag, "kind": KINDS.get(entry.plugin, "op"), "step": value.step, **body}
+            )
+            encoded[(run, tag, generation)] = bytes(response.body)
+            while len(encoded) > 8:
+                encoded.popitem(last=False)
+            return response
 
         return r
 

@@ -18,6 +18,7 @@ are cut to :data:`MAX_ATTR_CHARS`, as TensorBoard's ``limit_attr_size`` does.
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from google.protobuf.message import DecodeError
@@ -41,9 +42,16 @@ def _dims(shape: Any) -> list[int] | None:
     return [int(d.size) for d in shape.dim]
 
 
+_DTYPE_NAMES = {number: name.removeprefix("DT_").lower() for name, number in types_pb2.DataType.items()}
+
+
 def _dtype(t: int) -> str:
-    name: str = types_pb2.DataType.Name(t) if t in types_pb2.DataType.values() else str(t)
-    return name.removeprefix("DT_").lower()
+    return _DTYPE_NAMES.get(t) or str(t)
+
+
+def _number(x: float) -> float | str:
+    """Non-finite floats as the strings JSON can carry (the graph body is encoded as is)."""
+    return x if math.isfinite(x) else repr(x).replace("inf", "Infinity").replace("nan", "NaN")
 
 
 def attr_json(value: graph_pb2.AttrValue) -> Any:
@@ -51,7 +59,9 @@ def attr_json(value: graph_pb2.AttrValue) -> Any:
     kind = value.WhichOneof("value")
     if kind == "s":
         return _text(value.s)
-    if kind in ("i", "f", "b"):
+    if kind == "f":
+        return _number(value.f)
+    if kind in ("i", "b"):
         return getattr(value, kind)
     if kind == "type":
         return _dtype(value.type)
@@ -86,6 +96,8 @@ def attr_json(value: graph_pb2.AttrValue) -> Any:
                     return [_dtype(x) for x in items]
                 if field == "shape":
                     return [_dims(x) for x in items]
+                if field == "f":
+                    return [_number(x) for x in items]
                 if field == "tensor":
                     return [f"tensor<{_dtype(x.dtype)}>" for x in items]
                 if field == "func":

@@ -1,0 +1,35 @@
+// Settings panels more than one dashboard shows (line charts, the x axis).
+import type { SettingsProps } from "./registry";
+import type { ViewState } from "./urlState";
+
+export function Slider(props: { label: string; value: number; min: number; max: number; step: number; onInput: (v: number) => void; cls: string }) {
+  return (
+    <label class="row">{props.label}
+      <input type="range" class={props.cls} min={props.min} max={props.max} step={props.step} value={props.value}
+        onInput={(e) => props.onInput(Number((e.target as HTMLInputElement).value))} />
+      <span class="num">{props.value.toFixed(2)}</span>
+    </label>
+  );
+}
+
+export function XAxisSetting({ view, setView }: SettingsProps) {
+  return (
+    <label class="row">Horizontal axis
+      <select value={view.xAxis} onChange={(e) => setView({ xAxis: (e.target as HTMLSelectElement).value as ViewState["xAxis"] })}>
+        <option value="step">Step</option><option value="relative">Relative</option><option value="wall">Wall</option>
+      </select>
+    </label>
+  );
+}
+
+export function LineSettings({ view, setView }: SettingsProps) {
+  return (
+    <>
+      <Slider label="Smoothing" cls="smoothing" value={view.smoothing} min={0} max={0.99} step={0.01} onInput={(v) => setView({ smoothing: v })} />
+      <XAxisSetting view={view} setView={setView} />
+      <label class="check"><input type="checkbox" checked={view.logY} onChange={() => setView({ logY: !view.logY })} /> Log-scale y</label>
+      <label class="check"><input type="checkbox" checked={view.logX} onChange={() => setView({ logX: !view.logX })} /> Log-scale x</label>
+      <label class="check"><input type="checkbox" checked={view.ignoreOutliers} onChange={() => setView({ ignoreOutliers: !view.ignoreOutliers })} /> Ignore outliers in chart scaling</label>
+    </>
+  );
+}

@@ -1,0 +1,13 @@
+// Graphs: model graphs (op graphs, Keras models, traced run metadata) laid out a group at a time.
+import { lazy } from "preact/compat";
+import type { DashboardSpec } from "../../core/registry";
+
+const Dash = lazy(() => import("./GraphDashboard").then((m) => ({ default: m.GraphDashboard })));
+
+export const dashboards: DashboardSpec[] = [{
+  id: "graphs", label: "Graphs", order: 35, runs: "none", component: Dash,
+  plugins: ["graphs", "graph_keras_model", "graph_run_metadata", "graph_run_metadata_graph", "graph_tagged_run_metadata"],
+  // graph: "run\0tag" shown; compare: a second graph beside it; gfn: a library function;
+  // gnode: the selected node (or "group/"); gcolor: structure, op, device or params.
+  url: { graph: "", compare: "", gfn: "", gnode: "", gcolor: "structure" },
+}];
