@@ -11,7 +11,7 @@ import difflib
 import os
 
 from ridgeline.diagnostics import LogdirStatus
-from ridgeline.ingest.logdir import discover
+from ridgeline.ingest.logdir import walk
 from ridgeline.store.base import FileState
 
 
@@ -44,7 +44,11 @@ def diagnose(logdirs: list[tuple[str, str]], states: dict[str, FileState]) -> Lo
                     hint += " (did you mean " + ", ".join(os.path.join(parent, s) for s in similar) + "?)"
                 status.suggestion = hint
             continue
-        files = discover(path, name)
+        found = walk(path, name)
+        files = found.files
+        # A run whose data are plugin files (projector embeddings) has an event file holding
+        # only its header by design: not a problem to report.
+        asset_runs = {a.run for a in found.assets}
         status.event_files += len(files)
         for ef in files:
             if not os.access(ef.path, os.R_OK):
@@ -57,7 +61,7 @@ def diagnose(logdirs: list[tuple[str, str]], states: dict[str, FileState]) -> Lo
                 )
             elif state is not None:
                 status.problems.extend(f"{ef.path}: {p}" for p in state.problems)
-                if state.records == 1 and not state.problems and state.offset == ef.size:
+                if state.records == 1 and not state.problems and state.offset == ef.size and ef.run not in asset_runs:
                     status.problems.append(
                         f"{ef.path}: holds only its header; the writer has not flushed any data yet"
                     )
