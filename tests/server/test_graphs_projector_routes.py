@@ -154,10 +154,12 @@ def test_checkpoint_tensor_is_the_one_tensorflow_saved(fixtures: Served, fixture
         params={"run": "tf/projector", "name": "embedding/.ATTRIBUTES/VARIABLE_VALUE"},
     )
     coords = np.frombuffer(r.content, dtype="<f4").reshape(json.loads(r.headers["X-Shape"]))
-    ref = PCA(3).fit(points)
-    np.testing.assert_allclose(np.abs(coords), np.abs(ref.transform(points)), rtol=1e-3, atol=1e-4)
+    ref = PCA(10).fit(points)
+    assert coords.shape == (100, 3)
+    np.testing.assert_allclose(np.abs(coords), np.abs(ref.transform(points)[:, :3]), rtol=1e-3, atol=1e-4)
     variance = json.loads(r.headers["X-Variance"])
     np.testing.assert_allclose(variance["variance"], ref.explained_variance_ratio_, rtol=1e-4)
+    assert variance["total_variance"] == pytest.approx(ref.explained_variance_ratio_[:3].sum(), rel=1e-4)
 
 
 def _write_embedding(tmp_path: Path, n: int = 80) -> tuple[Served, np.ndarray]:

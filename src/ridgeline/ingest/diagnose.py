@@ -61,7 +61,12 @@ def diagnose(logdirs: list[tuple[str, str]], states: dict[str, FileState]) -> Lo
                 )
             elif state is not None:
                 status.problems.extend(f"{ef.path}: {p}" for p in state.problems)
-                if state.records == 1 and not state.problems and state.offset == ef.size and ef.run not in asset_runs:
+                if (
+                    state.records == 1
+                    and not state.problems
+                    and state.offset == ef.size
+                    and ef.run not in asset_runs
+                ):
                     status.problems.append(
                         f"{ef.path}: holds only its header; the writer has not flushed any data yet"
                     )

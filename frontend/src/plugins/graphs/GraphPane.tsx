@@ -83,7 +83,7 @@ export function GraphPane(props: Props) {
   const [drawing, setDrawing] = useState<Drawing | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [laying, setLaying] = useState(false);
-  const cam = useRef({ x: 0, y: 0, k: 1, fitted: false });
+  const cam = useRef({ x: 0, y: 0, k: 1, fitted: false, moved: false });
   const frame = useRef(0);
   const stats = useRef({ frames: 0, lastMs: 0 });
   const layouts = useMemo(() => new Layouts(model, workerLayout), [model]);
@@ -239,7 +239,7 @@ export function GraphPane(props: Props) {
     if (!c || !drawing) return;
     const w = c.clientWidth, h = c.clientHeight;
     const k = Math.min(1.2, 0.92 * Math.min(w / Math.max(1, drawing.width), h / Math.max(1, drawing.height)));
-    cam.current = { x: (w - drawing.width * k) / 2, y: Math.max(10, (h - drawing.height * k) / 2), k, fitted: true };
+    cam.current = { x: (w - drawing.width * k) / 2, y: Math.max(10, (h - drawing.height * k) / 2), k, fitted: true, moved: false };
     schedule();
   };
 
@@ -248,7 +248,7 @@ export function GraphPane(props: Props) {
     const b = drawing?.index.get(name);
     if (!c || !b) return;
     const k = Math.max(cam.current.k, 0.9);
-    cam.current = { x: c.clientWidth / 2 - (b.x + b.w / 2) * k, y: c.clientHeight / 2 - (b.y + b.h / 2) * k, k, fitted: true };
+    cam.current = { x: c.clientWidth / 2 - (b.x + b.w / 2) * k, y: c.clientHeight / 2 - (b.y + b.h / 2) * k, k, fitted: true, moved: true };
     schedule();
   };
 
@@ -276,8 +276,24 @@ export function GraphPane(props: Props) {
     });
   });
 
+  // Where a box is on screen (page coordinates of its centre), for scripts driving the page
+  // (the browser tests click boxes by name): `canvas.ridgelineBox(name)`.
   useEffect(() => {
-    const ro = new ResizeObserver(() => schedule());
+    const c = canvas.current as (HTMLCanvasElement & { ridgelineBox?: (n: string) => [number, number] | null }) | null;
+    if (!c) return;
+    c.ridgelineBox = (name: string) => {
+      const b = drawing?.index.get(name);
+      if (!b) return null;
+      const r = c.getBoundingClientRect();
+      const { x, y, k } = cam.current;
+      return [r.left + x + (b.x + b.w / 2) * k, r.top + y + (b.kind === "expanded" ? b.y + 10 : b.y + b.h / 2) * k];
+    };
+  });
+
+  useEffect(() => {
+    // A resized pane (a second graph beside it, the side panel) is fitted again unless the
+    // user has moved the view.
+    const ro = new ResizeObserver(() => { if (cam.current.moved) schedule(); else fitView(); });
     if (canvas.current) ro.observe(canvas.current);
     return () => ro.disconnect();
   }, [drawing]);
@@ -308,6 +324,7 @@ export function GraphPane(props: Props) {
     if (Math.abs(dx) + Math.abs(dy) > 2) d.moved = true;
     cam.current.x += dx;
     cam.current.y += dy;
+    cam.current.moved = true;
     d.x = ev.clientX;
     d.y = ev.clientY;
     schedule();
@@ -338,6 +355,7 @@ export function GraphPane(props: Props) {
     cam.current.x = mx - ((mx - cam.current.x) * k) / cam.current.k;
     cam.current.y = my - ((my - cam.current.y) * k) / cam.current.k;
     cam.current.k = k;
+    cam.current.moved = true;
     schedule();
   };
 

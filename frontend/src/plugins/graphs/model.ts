@@ -156,19 +156,45 @@ export function level(model: Model, path: string): { children: string[]; edges: 
 
 export type DiffMark = "added" | "removed" | "changed";
 
-/** Nodes of `a` that differ from `b` by name, op, inputs or output shapes; the groups holding
- * any such node are marked "changed". */
+/** A node's place in its graph independent of generated names (torch numbers values in trace
+ * order, so one new layer renames every value after it): its group, its op, and how many
+ * nodes of that op come before it in that group. */
+function structuralKeys(model: Model): Map<string, string> {
+  const keys = new Map<string, string>();
+  const seen = new Map<string, number>();
+  for (const [name, n] of model.nodes) {
+    const base = `${model.parentOf.get(name) ?? ""}|${n.op}`;
+    const k = seen.get(base) ?? 0;
+    seen.set(base, k + 1);
+    keys.set(name, `${base}|${k}`);
+  }
+  return keys;
+}
+
+/** Nodes of `a` with no counterpart in `b` ("added") or whose op, inputs or output shapes
+ * differ ("changed"), matched by structural place (`structuralKeys`); the groups holding any
+ * such node are marked "changed". */
 export function diff(a: Model, b: Model): Map<string, DiffMark> {
   const marks = new Map<string, DiffMark>();
-  const mark = (model: Model, name: string, how: DiffMark) => {
-    marks.set(name, how);
-    for (const g of ancestors(model, name)) if (!marks.has(groupId(g))) marks.set(groupId(g), "changed");
+  const ka = structuralKeys(a);
+  const kb = structuralKeys(b);
+  const byKey = new Map<string, string>();
+  for (const [name, key] of kb) byKey.set(key, name);
+  const signature = (model: Model, keys: Map<string, string>, name: string) => {
+    const n = model.nodes.get(name)!;
+    const inputs = n.inputs.map((i) => keys.get(inputName(i)) ?? `?${inputName(i)}`).sort().join("\n");
+    return `${inputs}#${JSON.stringify(n.output_shapes ?? null)}`;
   };
-  for (const [name, n] of a.nodes) {
-    const other = b.nodes.get(name);
-    if (!other) mark(a, name, "added");
-    else if (other.op !== n.op || other.inputs.join("\n") !== n.inputs.join("\n")
-      || JSON.stringify(other.output_shapes ?? null) !== JSON.stringify(n.output_shapes ?? null)) mark(a, name, "changed");
+  const mark = (name: string, how: DiffMark) => {
+    marks.set(name, how);
+    for (const g of ancestors(a, name)) if (!marks.has(groupId(g))) marks.set(groupId(g), "changed");
+  };
+  for (const [name, key] of ka) {
+    const other = byKey.get(key);
+    if (other !== undefined) {
+      if (signature(a, ka, name) !== signature(b, kb, other)) mark(name, "changed");
+    } else if (b.nodes.has(name)) mark(name, "changed"); // the same name, another op
+    else mark(name, "added");
   }
   return marks;
 }

@@ -66,7 +66,8 @@ function useCoords(info: EmbeddingInfo | undefined, run: string, method: string,
   useEffect(() => {
     if (!info || method !== "pca") return;
     let stop = false;
-    const cols = Math.min(10, info.shape[1]);
+    // Only the components the axes show (1M points x 10 components would be 40 MB).
+    const cols = Math.min(info.shape[1], Math.max(dims, ...axes.slice(0, dims)) + 1, 10);
     projector.pca(run, info.name, cols, spherize).then((r) => {
       if (stop) return;
       const v = JSON.parse(r.headers.get("X-Variance") ?? "{}") as { variance: number[]; total_variance: number };
@@ -74,7 +75,7 @@ function useCoords(info: EmbeddingInfo | undefined, run: string, method: string,
       setError(null);
     }).catch((e: Error) => { if (!stop) setError(e.message); });
     return () => { stop = true; };
-  }, [info?.name, run, method, spherize]);
+  }, [info?.name, run, method, spherize, dims, axes.join(",")]);
   const coords = useMemo(() => {
     if (!info) return null;
     const n = info.shape[0];

@@ -206,7 +206,7 @@ export function Scatter(props: ScatterProps) {
       const dim = anyEmph && !e ? 0.35 : 1;
       const bg = props.dark ? 0.09 : 0.97;
       for (let c = 0; c < 3; c++) color[i * 3 + c] = props.colors[i * 3 + c] * dim + bg * (1 - dim);
-      if (e === "selected") { color[i * 3] = 0.95; color[i * 3 + 1] = 0.3; color[i * 3 + 2] = 0.05; }
+      if (e === "selected") color.fill(props.dark ? 1 : 0, i * 3, i * 3 + 3); // black (white) stands out of any palette
       size[i] = hidden ? 0 : e === "selected" ? base * 2.4 : e ? base * 1.7 : base;
       cell[i] = i;
     }
@@ -214,9 +214,11 @@ export function Scatter(props: ScatterProps) {
     s.geometry.setAttribute("size", new THREE.BufferAttribute(size, 1));
     s.geometry.setAttribute("cell", new THREE.BufferAttribute(cell, 1));
     // Emphasised points are drawn last, over the others.
+    // Filtered-out points are not drawn at all.
+    const shown = (i: number) => props.visible === null || props.visible[i] === 1;
     const order: number[] = [];
-    for (let i = 0; i < n; i++) if (!props.emphasis.has(i)) order.push(i);
-    for (const i of props.emphasis.keys()) order.push(i);
+    for (let i = 0; i < n; i++) if (!props.emphasis.has(i) && shown(i)) order.push(i);
+    for (const i of props.emphasis.keys()) if (shown(i)) order.push(i);
     s.geometry.setIndex(order);
     s.material.uniforms.scale.value = Math.min(2, window.devicePixelRatio || 1);
     s.render();
@@ -297,7 +299,7 @@ export function Scatter(props: ScatterProps) {
     ctx.font = "12px system-ui, sans-serif";
     ctx.textBaseline = "bottom";
     for (const i of p.labelled.slice(0, 200)) {
-      if (!Number.isFinite(xs[i])) continue;
+      if (!Number.isFinite(xs[i]) || (p.visible && !p.visible[i])) continue;
       const text = p.labels(i);
       const w = ctx.measureText(text).width;
       ctx.fillStyle = p.dark ? "rgba(23,26,33,0.85)" : "rgba(255,255,255,0.85)";
@@ -320,6 +322,19 @@ export function Scatter(props: ScatterProps) {
     }
     return best >= 0 ? best : null;
   };
+
+  // Where point i is on screen (page coordinates), for scripts driving the page:
+  // `view.ridgelinePoint(i)`.
+  useEffect(() => {
+    const el = host.current as (HTMLDivElement & { ridgelinePoint?: (i: number) => [number, number] | null }) | null;
+    if (!el) return;
+    el.ridgelinePoint = (i: number) => {
+      if (!state.current) return null;
+      const { xs, ys } = project();
+      const r = el.getBoundingClientRect();
+      return Number.isFinite(xs[i]) ? [r.left + xs[i], r.top + ys[i]] : null;
+    };
+  });
 
   const down = useRef<[number, number] | null>(null);
   const hoverAt = useRef(0);

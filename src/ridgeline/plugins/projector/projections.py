@@ -34,8 +34,8 @@ _MAX_JOBS = 32
 
 
 def pca(points: np.ndarray, components: int = 3, spherize: bool = False, seed: int = 0) -> dict[str, Any]:
-    """``{"coords": float32 [n, components], "variance": [fraction per component],
-    "total_variance": fraction of all}``."""
+    """``{"coords": float32 [n, components], "variance": [fraction explained by each of the
+    first 10 components], "total_variance": fraction the returned components explain}``."""
     n, d = points.shape
     if n == 0 or d == 0:
         raise BadData("an empty embedding has no principal components")
@@ -57,7 +57,7 @@ def pca(points: np.ndarray, components: int = 3, spherize: bool = False, seed: i
         coords = np.pad(coords, ((0, 0), (0, k - coords.shape[1])))
     return {
         "coords": coords.astype(np.float32),
-        "variance": [float(v / total) for v in var[:k]],
+        "variance": [float(v / total) for v in var[: min(10, var.size)]],
         "total_variance": float(var[:k].sum() / total),
     }
 
