@@ -6,8 +6,8 @@ whose loss spikes once (so the spike-preserving downsampling has something to ke
 
 Every "epoch" each run also logs what the other dashboards show: weight histograms per layer,
 sample images (input | output | ground truth, under ``train/`` and ``val/``), a PR curve and
-notes; the sweep runs log their hparams; the baseline adds an audio clip, a point cloud and a
-custom scalars layout.
+notes; the sweep runs log their hparams; the baseline adds an audio clip, a point cloud, a
+custom scalars layout, its model graph and an embedding of its features for the projector.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import tempfile
 
 import numpy as np
 
+from ridgeline.proto import graph_pb2, tensor_shape_pb2, types_pb2
 from ridgeline.writer import SummaryWriter
 
 _SIZE = 32
@@ -69,7 +70,73 @@ def _epoch(
     )
 
 
+def _demo_graph(width: int) -> graph_pb2.GraphDef:
+    """The baseline's model as a graph: two dense layers and a softmax loss, one scope each."""
+    g = graph_pb2.GraphDef()
+
+    def node(name: str, op: str, inputs: list[str], shape: list[int], params: int = 0) -> None:
+        n = g.node.add(name=name, op=op, input=inputs, device="cpu")
+        n.attr["_output_shapes"].list.shape.add().CopyFrom(
+            tensor_shape_pb2.TensorShapeProto(
+                dim=[tensor_shape_pb2.TensorShapeProto.Dim(size=d) for d in shape]
+            )
+        )
+        n.attr["_output_types"].list.type.append(types_pb2.DT_FLOAT)
+        if params:
+            n.attr["num_params"].i = params
+
+    node("input/images", "IO Node", [], [-1, 784])
+    node("input/labels", "IO Node", [], [-1])
+    previous, fan_in = "input/images", 784
+    for layer, units in (("layer1", width), ("layer2", 10)):
+        node(f"MLP/{layer}/weight", "Parameter", [], [fan_in, units], fan_in * units)
+        node(f"MLP/{layer}/bias", "Parameter", [], [units], units)
+        node(
+            f"MLP/{layer}/matmul",
+            "aten::linear",
+            [previous, f"MLP/{layer}/weight", f"MLP/{layer}/bias"],
+            [-1, units],
+        )
+        previous = f"MLP/{layer}/matmul"
+        if layer == "layer1":
+            node(f"MLP/{layer}/relu", "aten::relu", [previous], [-1, units])
+            previous = f"MLP/{layer}/relu"
+        fan_in = units
+    node("loss/log_softmax", "aten::log_softmax", [previous], [-1, 10])
+    node("loss/nll", "aten::nll_loss", ["loss/log_softmax", "input/labels"], [])
+    node("output/loss", "IO Node", ["loss/nll"], [])
+    return g
+
+
+def _demo_embedding(w: SummaryWriter, rng: np.random.Generator, step: int) -> None:
+    """Penultimate-layer features of 600 validation samples, 6 classes, with thumbnails."""
+    classes = rng.integers(0, 6, 600)
+    centers = rng.normal(0, 3, (6, 24))
+    features = centers[classes] + rng.normal(0, 1.2, (600, 24))
+    thumbs = np.zeros((600, 3, 16, 16), dtype=np.float32)
+    hues = np.array(
+        [[1, 0.3, 0.2], [0.2, 0.7, 0.3], [0.2, 0.4, 1], [0.9, 0.8, 0.1], [0.7, 0.2, 0.8], [0.1, 0.8, 0.8]]
+    )
+    for i, c in enumerate(classes):
+        thumbs[i] = hues[c][:, None, None] * (0.6 + 0.4 * rng.random((1, 16, 16)))
+    w.add_embedding(
+        features,
+        metadata=[
+            [f"digit {c}", "correct" if rng.random() < 0.9 else "wrong", f"{rng.random():.3f}"]
+            for c in classes
+        ],
+        metadata_header=["label", "prediction", "confidence"],
+        label_img=thumbs,
+        global_step=step,
+        tag="val/penultimate",
+    )
+
+
 def _baseline_extras(w: SummaryWriter, steps: int) -> None:
+    file_writer = w.file_writer
+    if file_writer is not None:
+        file_writer.add_graph(_demo_graph(64))
+    _demo_embedding(w, np.random.default_rng(7), steps - 1)
     w.add_custom_scalars(
         {
             "Losses": {"train vs val": ["Multiline", ["train/loss", "val/loss"]]},

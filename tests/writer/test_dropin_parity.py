@@ -476,6 +476,21 @@ def test_an_empty_histogram_raises_as_in_both_peers(tmp_path: Path) -> None:
         w.close()
 
 
+def test_add_images_takes_a_list_of_images_like_tensorboardx(tmp_path: Path) -> None:
+    images = [np.full((3, 4, 5), i / 4, dtype=np.float32) for i in range(3)]
+    runs = _each(
+        tmp_path,
+        lambda w: w.add_images("batch", images, 0, dataformats="CHW"),
+        {"tensorboardX": tensorboardX.SummaryWriter, "ridgeline": SummaryWriter},
+    )
+    pixels = {
+        name: np.asarray(Image.open(io.BytesIO(tensorboard_tensors(run, "images")["batch"][0][2][2])))
+        for name, run in runs.items()
+    }
+    assert pixels["ridgeline"].shape == pixels["tensorboardX"].shape == (4, 15, 3)
+    np.testing.assert_array_equal(pixels["ridgeline"], pixels["tensorboardX"])
+
+
 def test_video_dataformats(tmp_path: Path) -> None:
     frames = np.random.default_rng(0).random((1, 4, 3, 8, 10)).astype(np.float32)  # N T C H W
     with SummaryWriter(str(tmp_path)) as w:

@@ -102,7 +102,11 @@ class KindMethods:
         walltime: float | None = None,
         dataformats: str = "NCHW",
     ) -> None:
-        """Log a batch of images, tiled into one grid image (8 per row) as PyTorch does."""
+        """Log a batch of images, tiled into one grid image (8 per row) as PyTorch does. A list of
+        single images with their own ``dataformats`` (``"CHW"``) works too, as in tensorboardX."""
+        if isinstance(img_tensor, (list, tuple)) and "N" not in dataformats.upper():
+            img_tensor = np.stack([to_array(i) for i in img_tensor])
+            dataformats = "N" + dataformats
         nhwc = to_nhwc(to_array(img_tensor), dataformats)
         if nhwc.shape[0] == 0:
             raise ValueError("add_images got an empty batch")

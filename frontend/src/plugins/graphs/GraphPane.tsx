@@ -224,6 +224,7 @@ export function GraphPane(props: Props) {
     stats.current.lastMs = ms;
     c.dataset.drawMs = ms.toFixed(2);
     c.dataset.frames = String(stats.current.frames);
+    if (stats.current.frames === 1) c.dataset.firstFrameAt = performance.now().toFixed(1); // ms since navigation
   };
 
   // The frame callback draws with the newest state, whichever render scheduled it.
@@ -365,6 +366,8 @@ export function GraphPane(props: Props) {
         <span class="graph-pane-label">{props.label}</span>
         <button class="graph-fit" onClick={fitView} title="Fit the graph to the view">Fit</button>
         <button class="graph-collapse" onClick={() => props.setExpanded(new Set())} title="Close every group">Collapse all</button>
+        <button class="graph-open-all" title="Open every group (large graphs take a while to lay out)"
+          onClick={() => props.setExpanded(new Set([...model.groups.keys()].filter((g) => g !== "")))}>Open all</button>
         {selected && isGroupId(selected) && (
           <button class="graph-toggle" onClick={() => toggle(selected)}>{expanded.has(groupPath(selected)) ? "Close group" : "Open group"}</button>
         )}

@@ -112,6 +112,7 @@ export function Scatter(props: ScatterProps) {
           s.frames += 1;
           el.dataset.drawMs = (performance.now() - t0).toFixed(2);
           el.dataset.frames = String(s.frames);
+          if (!el.dataset.firstFrameAt && s.geometry.getIndex()?.count) el.dataset.firstFrameAt = performance.now().toFixed(1);
         });
       },
     };
