@@ -216,3 +216,54 @@ def test_projector_dashboard(tmp_path: Path, artifacts: Path, open_page: Any) ->
         page.locator(".projector-sprites").check()
         page.wait_for_timeout(500)
         page.screenshot(path=str(artifacts / "projector-sprites.png"))
+
+
+def test_every_fixture_graph_and_projector_folder_is_drawn(
+    fixtures_dir: Path, tmp_path: Path, artifacts: Path, open_page: Any
+) -> None:
+    """TF1 graph_def, TF2 trace_export, the Keras model, torch's and tensorboardX's add_graph;
+    TF's checkpoint-backed projector folder and torch's TSV + sprite folders."""
+    for served in serve(["--logdir", str(fixtures_dir)], tmp_path):
+        page = open_page(served.url + "/?dash=graphs&dark=0", width=1500, height=950)
+        page.locator(".graph-canvas[data-frames]").wait_for(timeout=30_000)
+        options = page.locator(".graph-select option")
+        labels = options.all_inner_texts()
+        for wanted in [
+            "tf/tf1_style (op graph)",
+            "tf/tf_summary · traced_fn (run metadata)",
+            "tf/keras_fit/train · keras (Keras model)",
+            "torch/torch (op graph)",
+            "torch/tensorboardx (op graph)",
+        ]:
+            assert wanted in labels, labels
+        for i, label in enumerate(labels):
+            if label.endswith("· step1 (run metadata)") or "profiler" in label:
+                continue  # torch's step statistics: run metadata without a graph
+            value = options.nth(i).get_attribute("value")
+            page.locator(".graph-select").select_option(value)
+            page.wait_for_function(
+                "l => document.querySelector('.graph-pane-label')?.textContent === l",
+                arg=label,
+                timeout=10_000,
+            )
+            page.wait_for_function(
+                "() => +document.querySelector('.graph-pane').dataset.boxes > 0", timeout=20_000
+            )
+            assert page.locator(".graph-pane .error").count() == 0, label
+            if label.startswith("tf/keras_fit"):
+                page.screenshot(path=str(artifacts / "graph-dashboard-keras.png"))
+
+        page = open_page(
+            served.url + "/?dash=projector&dark=0&prun=tf/projector&pdims=2&pcolor=label",
+            width=1500,
+            height=950,
+        )
+        page.locator(".projector-view[data-frames]").wait_for(timeout=30_000)
+        assert page.locator(".projector-status").inner_text().startswith("100 points · 16 dimensions")
+        assert page.locator(".projector-legend li").all_inner_texts() == [f"class_{i}" for i in range(5)]
+        page.screenshot(path=str(artifacts / "projector-tf-checkpoint.png"))
+        page.locator(".projector-run").select_option("torch/torch")
+        page.wait_for_function(
+            "() => document.querySelector('.projector-status').textContent.includes('dimensions')"
+        )
+        assert page.locator(".projector-sprites").is_checked()

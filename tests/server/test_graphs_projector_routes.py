@@ -162,6 +162,43 @@ def test_checkpoint_tensor_is_the_one_tensorflow_saved(fixtures: Served, fixture
     assert variance["total_variance"] == pytest.approx(ref.explained_variance_ratio_[:3].sum(), rel=1e-4)
 
 
+def test_checkpoint_reader_reads_what_tensorflow_reads(tmp_path: Path) -> None:
+    """A checkpoint TensorFlow writes (several variables, shapes and dtypes), read back by
+    TensorFlow and by our reader (TensorFlow from ``.venv-tf``, which ``scripts/test`` makes)."""
+    import os
+    import subprocess
+
+    root = Path(__file__).resolve().parents[2]
+    tf_python = Path(os.environ.get("RIDGELINE_TF_PYTHON", root / ".venv-tf" / "bin" / "python"))
+    if not tf_python.exists():
+        pytest.skip("no TensorFlow environment (.venv-tf; scripts/test makes it)")
+    script = (
+        "import sys, numpy as np, tensorflow as tf\n"
+        "rng = np.random.default_rng(0)\n"
+        "v = {'emb': tf.Variable(rng.normal(size=(300, 24)).astype('float32')),\n"
+        "     'big': tf.Variable(rng.normal(size=(70, 33)).astype('float64')),\n"
+        "     'ids': tf.Variable(np.arange(12, dtype='int64').reshape(3, 4))}\n"
+        "ckpt = tf.train.Checkpoint(**v)\n"
+        "path = ckpt.save(sys.argv[1] + '/model')\n"
+        "r = tf.train.load_checkpoint(path)\n"
+        "np.savez(sys.argv[1] + '/ref.npz', **{k: r.get_tensor(k) for k in r.get_variable_to_shape_map()})\n"
+    )
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": ""}
+    done = subprocess.run(
+        [str(tf_python), "-c", script, str(tmp_path)], capture_output=True, text=True, env=env, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    from ridgeline.plugins.projector.checkpoint import latest_checkpoint, open_checkpoint
+
+    ckpt = open_checkpoint(latest_checkpoint(str(tmp_path)) or "")
+    ref = np.load(tmp_path / "ref.npz")
+    names = [n for n in ref.files if n != "_CHECKPOINTABLE_OBJECT_GRAPH"]
+    assert sorted(names) == sorted(n for n in ckpt.entries if n != "_CHECKPOINTABLE_OBJECT_GRAPH")
+    for name in names:
+        np.testing.assert_array_equal(ckpt.tensor(name), ref[name])
+    assert sorted(ckpt.matrices()) == sorted(n for n in names if ref[n].ndim == 2)
+
+
 def _write_embedding(tmp_path: Path, n: int = 80) -> tuple[Served, np.ndarray]:
     rng = np.random.default_rng(0)
     centers = rng.normal(size=(4, 10)) * 5

@@ -206,6 +206,9 @@ class Ingester:
         """Read whatever is new; returns what was done."""
         with self._lock:
             if not self.store.try_lock_writer():
+                # Another server writes the index; plugin files beside the event files are
+                # not in it, so this one still looks for them itself.
+                self.discover()
                 return ReloadReport(writer=False)
             if not self._writer:
                 # Just became the writer: another process may have written until now.

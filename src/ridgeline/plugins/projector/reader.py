@@ -68,8 +68,26 @@ def read_config(path: str) -> projector_config_pb2.ProjectorConfig:
     return config
 
 
+_SHAPES: OrderedDict[tuple[str, int, int], tuple[int, int] | None] = OrderedDict()
+_SHAPES_LOCK = threading.Lock()
+
+
 def _tsv_shape(path: str) -> tuple[int, int] | None:
-    """(rows, columns) of a TSV tensor file, or None when the file is not text."""
+    """(rows, columns) of a TSV tensor file, or None when the file is not text; remembered
+    while the file is unchanged (a 100k-point file takes a scan of every line)."""
+    key = _identity(path)
+    with _SHAPES_LOCK:
+        if key in _SHAPES:
+            return _SHAPES[key]
+    shape = _scan_tsv(path)
+    with _SHAPES_LOCK:
+        _SHAPES[key] = shape
+        while len(_SHAPES) > 256:
+            _SHAPES.popitem(last=False)
+    return shape
+
+
+def _scan_tsv(path: str) -> tuple[int, int] | None:
     rows = 0
     cols = 0
     try:
