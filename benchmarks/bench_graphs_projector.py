@@ -69,7 +69,8 @@ def server(kind: str, logdir: Path, work: Path) -> Iterator[str]:
             str(logdir),
             "--port",
             str(port),
-            "--bind_all=false",
+            "--host",
+            "127.0.0.1",
             "--load_fast=false",
         ]
     proc = subprocess.Popen(
@@ -82,7 +83,9 @@ def server(kind: str, logdir: Path, work: Path) -> Iterator[str]:
     import httpx
 
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
+    while True:
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"{kind} did not start: {' '.join(cmd)}")
         try:
             if httpx.get(url + "/", timeout=2).status_code == 200:
                 break

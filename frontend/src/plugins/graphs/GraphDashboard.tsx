@@ -10,9 +10,25 @@ import { type ColorBy, GraphPane, type PaneHandle } from "./GraphPane";
 import { warmLayout } from "./layout";
 import { buildModel, diff, formatCount, groupPath, initialExpansion, inputName, isGroupId, type Model } from "./model";
 
-warmLayout(); // while the graph list and the graph are fetched
+// Loading this module (as soon as the URL names the graph dashboard) starts everything the
+// first picture needs at once: ELK's worker, the graph list and the graph the URL names (or
+// the first), instead of one after the other once the dashboard has mounted.
+warmLayout();
+const early = (() => {
+  const wanted = new URLSearchParams(window.location.search).get("graph") ?? "";
+  const list = graphs.list();
+  const graph = list.then((l) => {
+    const entry = l.graphs.find((g) => key(g) === wanted) ?? l.graphs[0];
+    return entry ? { entry, body: graphs.graph(entry.run, entry.tag) } : null;
+  });
+  list.catch(() => undefined);
+  graph.catch(() => undefined);
+  return { list, graph, used: false };
+})();
 
-const key = (g: GraphEntry) => `${g.run}\u0000${g.tag ?? ""}`;
+function key(g: GraphEntry): string {
+  return `${g.run}\u0000${g.tag ?? ""}`;
+}
 const title = (g: GraphEntry) => `${g.run}${g.tag ? ` · ${g.tag}` : ""} (${g.kind === "op" ? "op graph" : g.kind === "keras" ? "Keras model" : "run metadata"})`;
 
 function useGraph(entry: GraphEntry | undefined, fn: string, generation: number) {
@@ -21,13 +37,16 @@ function useGraph(entry: GraphEntry | undefined, fn: string, generation: number)
   useEffect(() => {
     if (!entry) { setBody(null); return; }
     let stop = false;
-    graphs.graph(entry.run, entry.tag).then((b) => { if (!stop) { setBody(b); setError(null); } })
+    const prefetched = early.graph.then((g) => (g && key(g.entry) === key(entry) && !early.used ? g.body : null));
+    prefetched.then((p) => { early.used = true; return p ?? graphs.graph(entry.run, entry.tag); }).then((b) => { performance.mark("ridgeline:graph-received"); if (!stop) { setBody(b); setError(null); } })
       .catch((e: Error) => { if (!stop) setError(e.message); });
     return () => { stop = true; };
   }, [entry?.run, entry?.tag, generation]);
   const model = useMemo(() => {
     if (!body) return null;
-    return buildModel(fn && body.functions[fn] ? body.functions[fn] : body.nodes);
+    const m = buildModel(fn && body.functions[fn] ? body.functions[fn] : body.nodes);
+    performance.mark("ridgeline:graph-model-built");
+    return m;
   }, [body, fn]);
   return { body, model, error };
 }
@@ -108,15 +127,28 @@ function SidePanel({ model, name, onPick }: { model: Model; name: string; onPick
 export function GraphDashboard(props: DashboardProps) {
   const { view, setView } = props;
   const ext = view.ext;
-  const list = useFetch(() => graphs.list(), [props.generation]);
+  const firstList = useRef(true);
+  const list = useFetch(() => {
+    const l = firstList.current ? early.list : graphs.list();
+    firstList.current = false;
+    return l;
+  }, [props.generation]);
   const entries = list.data?.graphs ?? [];
   const pick = (k: string) => entries.find((g) => key(g) === k);
   const first = pick(ext.graph) ?? entries[0];
   const second = ext.compare ? pick(ext.compare) : undefined;
   const a = useGraph(first, ext.gfn, props.generation);
   const b = useGraph(second, "", props.generation);
-  const [expandedA, setExpandedA] = useState<Set<string>>(new Set());
-  const [expandedB, setExpandedB] = useState<Set<string>>(new Set());
+  // Which groups are open, per graph; a new graph starts from its first-sight groups (made
+  // with the model, so the first layout is asked for once).
+  const [openA, setOpenA] = useState<{ model: Model | null; open: Set<string> }>({ model: null, open: new Set() });
+  const [openB, setOpenB] = useState<{ model: Model | null; open: Set<string> }>({ model: null, open: new Set() });
+  const initialA = useMemo(() => (a.model ? initialExpansion(a.model) : new Set<string>()), [a.model]);
+  const initialB = useMemo(() => (b.model ? initialExpansion(b.model) : new Set<string>()), [b.model]);
+  const expandedA = openA.model === a.model ? openA.open : initialA;
+  const expandedB = openB.model === b.model ? openB.open : initialB;
+  const setExpandedA = (open: Set<string>) => setOpenA({ model: a.model, open });
+  const setExpandedB = (open: Set<string>) => setOpenB({ model: b.model, open });
   const [query, setQuery] = useState("");
   const paneA = useRef<PaneHandle | null>(null);
   const paneB = useRef<PaneHandle | null>(null);
@@ -124,8 +156,6 @@ export function GraphDashboard(props: DashboardProps) {
   const colorBy = (ext.gcolor || "structure") as ColorBy;
   const setExt = (patch: Record<string, string>) => setView({ ext: { ...ext, ...patch } });
 
-  useEffect(() => { setExpandedA(a.model ? initialExpansion(a.model) : new Set()); }, [a.model]);
-  useEffect(() => { setExpandedB(b.model ? initialExpansion(b.model) : new Set()); }, [b.model]);
   // A node named in the URL is shown: its groups opened, the view centred on it.
   const revealed = useRef<string | null>(null);
   useEffect(() => {

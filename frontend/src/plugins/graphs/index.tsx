@@ -2,10 +2,11 @@
 import { lazy } from "preact/compat";
 import type { DashboardSpec } from "../../core/registry";
 
-const Dash = lazy(() => import("./GraphDashboard").then((m) => ({ default: m.GraphDashboard })));
+const load = () => import("./GraphDashboard");
+const Dash = lazy(() => load().then((m) => ({ default: m.GraphDashboard })));
 
 export const dashboards: DashboardSpec[] = [{
-  id: "graphs", label: "Graphs", order: 35, runs: "none", component: Dash,
+  id: "graphs", label: "Graphs", order: 35, runs: "none", component: Dash, preload: load,
   plugins: ["graphs", "graph_keras_model", "graph_run_metadata", "graph_run_metadata_graph", "graph_tagged_run_metadata"],
   // graph: "run\0tag" shown; compare: a second graph beside it; gfn: a library function;
   // gnode: the selected node (or "group/"); gcolor: structure, op, device or params.

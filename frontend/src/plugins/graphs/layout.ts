@@ -61,7 +61,7 @@ type Run = (req: { nodes: { id: string; width: number; height: number }[]; edges
 
 /** A worker-backed layout service; one instance per graph pane. */
 export class Layouts {
-  private cache = new Map<string, LevelLayout>();
+  private cache = new Map<string, { key: string; result: Promise<LevelLayout> }>();
   private levels = new Map<string, ReturnType<typeof level>>();
   constructor(private model: Model, private run: Run) {}
 
@@ -90,15 +90,18 @@ export class Layouts {
       await Promise.all(children.filter((c) => isGroupId(c) && expanded.has(groupPath(c))).map((c) => visit(groupPath(c))));
       const sizes = children.map((c) => this.sizeOf(c, expanded, inner));
       const key = JSON.stringify(sizes);
-      let lay = this.cache.get(path);
-      if (!lay || lay.key !== key) {
-        const res = await this.run({
+      // Kept as promises: two draws asking for the same level share one layout.
+      let pending = this.cache.get(path);
+      if (!pending || pending.key !== key) {
+        const result = this.run({
           nodes: children.map((c, i) => ({ id: c, width: sizes[i][0], height: sizes[i][1] })),
           edges: edges.map((e, i) => ({ id: `e${i}`, source: e.source, target: e.target })),
-        });
-        lay = { key, positions: res.positions, routes: res.edges, edges, width: res.width, height: res.height };
-        this.cache.set(path, lay);
+        }).then((res) => ({ key, positions: res.positions, routes: res.edges, edges, width: res.width, height: res.height }));
+        pending = { key, result };
+        this.cache.set(path, pending);
+        result.catch(() => { if (this.cache.get(path) === pending) this.cache.delete(path); });
       }
+      const lay = await pending.result;
       layouts.set(path, lay);
       inner.set(path, [Math.max(lay.width + 2 * PAD, groupSize(this.model.groups.get(path)!.label)[0]), lay.height + HEADER + PAD]);
     };
@@ -131,7 +134,14 @@ let elk: InstanceType<typeof ELK> | null = null;
 
 /** Start ELK's worker (1.6 MB of code to load and initialize) before the first graph arrives. */
 export function warmLayout(): void {
-  void workerLayout({ nodes: [{ id: "a", width: 10, height: 10 }], edges: [] }).catch(() => undefined);
+  // A small layered graph with branches, so the worker's first real layout finds the layered
+  // algorithm's code already compiled, not only loaded.
+  const nodes = Array.from({ length: 40 }, (_, i) => ({ id: `n${i}`, width: 80 + (i % 3) * 20, height: 30 }));
+  const edges = nodes.slice(1).flatMap((n, i) => [
+    { id: `a${i}`, source: `n${i}`, target: n.id },
+    ...(i % 4 === 0 && i + 3 < nodes.length ? [{ id: `b${i}`, source: `n${i}`, target: `n${i + 3}` }] : []),
+  ]);
+  void workerLayout({ nodes, edges }).catch(() => undefined);
 }
 
 /** Lays out one level with ELK's layered algorithm, run in ELK's own web worker. */
@@ -151,7 +161,9 @@ export const workerLayout: Run = async (req) => {
     children: req.nodes,
     edges: req.edges.map((x) => ({ id: x.id, sources: [x.source], targets: [x.target] })),
   };
+  performance.mark("ridgeline:layout-start");
   const out = await elk.layout(graph);
+  performance.mark("ridgeline:layout-end");
   const positions: Record<string, [number, number]> = {};
   for (const c of out.children ?? []) positions[c.id] = [c.x ?? 0, c.y ?? 0];
   const edges: Record<string, [number, number][]> = {};

@@ -46,8 +46,12 @@ describe("graph model", () => {
     const extra = diff(buildModel([...nodes, node("Net/drop", "aten::dropout", ["Net/relu"])]), m);
     expect(extra.get("Net/drop")).toBe("added");
   });
-  it("opens a group holding most of the graph at first sight", () => {
-    const wrapped = buildModel([node("in", "IO"), ...["a", "b", "c"].map((l) => node(`Model/${l}/op`, "X")), node("out", "IO")]);
+  it("opens a scope wrapping nearly all of its level at first sight, and no other", () => {
+    const layers = Array.from({ length: 18 }, (_, i) => node(`Model/layer${i % 6}/op${i}`, "X"));
+    const wrapped = buildModel([node("in", "IO"), ...layers, node("out", "IO")]);
     expect([...initialExpansion(wrapped)]).toEqual(["Model"]);
+    // a scope with just over half of the graph (TensorFlow's "gradients") stays closed
+    const tf = buildModel([...Array.from({ length: 6 }, (_, i) => node(`gradients/g${i}`, "X")), ...Array.from({ length: 5 }, (_, i) => node(`layer/l${i}`, "X"))]);
+    expect(initialExpansion(tf).size).toBe(0);
   });
 });

@@ -206,16 +206,16 @@ export function formatCount(n: number): string {
   return String(n);
 }
 
-/** Groups to open at first sight: any holding at least half of all operations (a model
- * wrapped in one top-level scope opens onto its layers), while the picture stays under
- * `budget` boxes. */
+/** Groups to open at first sight: a scope wrapping (nearly) all of its level — a model whose
+ * every layer sits under one top-level name opens onto its layers — while the picture stays
+ * under `budget` boxes. */
 export function initialExpansion(model: Model, budget = 30): Set<string> {
   const open = new Set<string>();
   const root = model.groups.get("")!;
   let visible = root.groups.length + root.leaves.length;
   let level = root;
   for (;;) {
-    const big = level.groups.map((p) => model.groups.get(p)!).find((g) => g.count * 2 >= root.count);
+    const big = level.groups.map((p) => model.groups.get(p)!).find((g) => g.count >= 0.9 * level.count);
     if (!big) break;
     const grows = big.groups.length + big.leaves.length - 1;
     if (visible + grows > budget) break;
