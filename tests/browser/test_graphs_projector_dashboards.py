@@ -95,15 +95,16 @@ def test_graph_dashboard(tmp_path: Path, artifacts: Path, open_page: Any) -> Non
             "with dropout (op graph)",
         ]
 
-        # Scopes holding most of the model open at first sight: Net, then its body.
+        # The scope wrapping the whole model opens at first sight; its parts start closed.
         body = "Net/Sequential[body]/"
-        _box(page, body + "Block[1]/")
-
-        _toggle(page, body, more=False)  # closed: its blocks are gone
+        _box(page, body)
         assert (
             page.eval_on_selector(".graph-canvas", "(c, n) => c.ridgelineBox(n)", body + "Block[1]/") is None
         )
-        _toggle(page, body, more=True)  # open again, in place
+        _toggle(page, body, more=True)  # opened in place: its blocks are drawn inside it
+        _box(page, body + "Block[1]/")
+        _toggle(page, body, more=False)  # closed again
+        _toggle(page, body, more=True)
         _toggle(page, body + "Block[1]/", more=True)
         _box(page, body + "Block[1]/Conv2d[conv]/")
         page.locator(".graph-fit").click()  # the whole graph in view again

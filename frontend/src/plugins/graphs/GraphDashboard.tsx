@@ -31,6 +31,19 @@ function key(g: GraphEntry): string {
 }
 const title = (g: GraphEntry) => `${g.run}${g.tag ? ` · ${g.tag}` : ""} (${g.kind === "op" ? "op graph" : g.kind === "keras" ? "Keras model" : "run metadata"})`;
 
+/** The groups open for `model`: as the user left them, carried over to a new version of the
+ * graph where they still exist; a graph never opened starts from its first-sight groups. */
+function carry(state: { model: Model | null; open: Set<string> }, model: Model | null, initial: Set<string>): Set<string> {
+  if (!model || state.model === model) return state.model ? state.open : initial;
+  if (!state.model) return initial;
+  return new Set([...state.open].filter((g) => model.groups.has(g)));
+}
+
+function sameGraph(a: GraphBody, b: GraphBody): boolean {
+  if (a.run !== b.run || a.tag !== b.tag || a.step !== b.step || a.nodes.length !== b.nodes.length) return false;
+  return a.nodes.every((n, i) => n.name === b.nodes[i].name && n.op === b.nodes[i].op);
+}
+
 function useGraph(entry: GraphEntry | undefined, fn: string, generation: number) {
   const [body, setBody] = useState<GraphBody | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -38,7 +51,14 @@ function useGraph(entry: GraphEntry | undefined, fn: string, generation: number)
     if (!entry) { setBody(null); return; }
     let stop = false;
     const prefetched = early.graph.then((g) => (g && key(g.entry) === key(entry) && !early.used ? g.body : null));
-    prefetched.then((p) => { early.used = true; return p ?? graphs.graph(entry.run, entry.tag); }).then((b) => { performance.mark("ridgeline:graph-received"); if (!stop) { setBody(b); setError(null); } })
+    prefetched.then((p) => { early.used = true; return p ?? graphs.graph(entry.run, entry.tag); }).then((b) => {
+      performance.mark("ridgeline:graph-received");
+      if (stop) return;
+      // New data elsewhere in the logdir refetches the graph: the same graph keeps its model
+      // (and so what is open and selected).
+      setBody((old) => (old && sameGraph(old, b) ? old : b));
+      setError(null);
+    })
       .catch((e: Error) => { if (!stop) setError(e.message); });
     return () => { stop = true; };
   }, [entry?.run, entry?.tag, generation]);
@@ -145,8 +165,8 @@ export function GraphDashboard(props: DashboardProps) {
   const [openB, setOpenB] = useState<{ model: Model | null; open: Set<string> }>({ model: null, open: new Set() });
   const initialA = useMemo(() => (a.model ? initialExpansion(a.model) : new Set<string>()), [a.model]);
   const initialB = useMemo(() => (b.model ? initialExpansion(b.model) : new Set<string>()), [b.model]);
-  const expandedA = openA.model === a.model ? openA.open : initialA;
-  const expandedB = openB.model === b.model ? openB.open : initialB;
+  const expandedA = useMemo(() => carry(openA, a.model, initialA), [openA, a.model, initialA]);
+  const expandedB = useMemo(() => carry(openB, b.model, initialB), [openB, b.model, initialB]);
   const setExpandedA = (open: Set<string>) => setOpenA({ model: a.model, open });
   const setExpandedB = (open: Set<string>) => setOpenB({ model: b.model, open });
   const [query, setQuery] = useState("");

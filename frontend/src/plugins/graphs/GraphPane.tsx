@@ -80,7 +80,9 @@ export function GraphPane(props: Props) {
   const { model, colorBy, selected, expanded, marks } = props;
   const canvas = useRef<HTMLCanvasElement>(null);
   const wrap = useRef<HTMLDivElement>(null);
-  const [drawing, setDrawing] = useState<Drawing | null>(null);
+  // The drawing and the model it was made for: a new graph is not drawn with the old layout.
+  const [drawn, setDrawn] = useState<{ model: Model; drawing: Drawing } | null>(null);
+  const drawing = drawn && drawn.model === model ? drawn.drawing : null;
   const [error, setError] = useState<string | null>(null);
   const [laying, setLaying] = useState(false);
   const cam = useRef({ x: 0, y: 0, k: 1, fitted: false, moved: false });
@@ -96,7 +98,7 @@ export function GraphPane(props: Props) {
     const t0 = performance.now();
     layouts.draw(expanded).then((d) => {
       if (stop) return;
-      setDrawing(d);
+      setDrawn({ model, drawing: d });
       setError(null);
       setLaying(false);
       wrap.current?.setAttribute("data-layout-ms", (performance.now() - t0).toFixed(1));
@@ -153,46 +155,86 @@ export function GraphPane(props: Props) {
     const onScreen = (b: Box) => b.x + b.w >= x0 && b.x <= x1 && b.y + b.h >= y0 && b.y <= y1;
     const ink = props.dark ? "#d8dde6" : "#24292f";
     ctx.lineWidth = 1 / k;
-    // Edges first, under the boxes.
+    // Edges first, under the boxes: one path per style (a few stroke calls, not one per edge).
+    const edgeStyles = new Map<string, { width: number; color: string; path: Path2D; heads: Path2D }>();
+    const heads = k > 0.25;
     for (const e of drawing.edges) {
       let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
       for (const [px, py] of e.points) { minX = Math.min(minX, px); maxX = Math.max(maxX, px); minY = Math.min(minY, py); maxY = Math.max(maxY, py); }
       if (maxX < x0 || minX > x1 || maxY < y0 || minY > y1) continue;
       const hot = selected !== null && (e.source === selected || e.target === selected);
-      ctx.strokeStyle = hot ? "#e8590c" : props.dark ? "#6b7280" : "#9aa4b2";
-      ctx.lineWidth = (hot ? 2.2 : Math.min(3, 0.8 + Math.log2(e.count) * 0.4)) / k;
-      ctx.beginPath();
-      ctx.moveTo(e.points[0][0], e.points[0][1]);
-      for (let i = 1; i < e.points.length; i++) ctx.lineTo(e.points[i][0], e.points[i][1]);
-      ctx.stroke();
-      const [ax, ay] = e.points[e.points.length - 1];
-      const [bx, by] = e.points[e.points.length - 2];
-      const ang = Math.atan2(ay - by, ax - bx);
-      const s = 6 / Math.max(k, 0.5);
-      ctx.fillStyle = ctx.strokeStyle;
-      ctx.beginPath();
-      ctx.moveTo(ax, ay);
-      ctx.lineTo(ax - s * Math.cos(ang - 0.4), ay - s * Math.sin(ang - 0.4));
-      ctx.lineTo(ax - s * Math.cos(ang + 0.4), ay - s * Math.sin(ang + 0.4));
-      ctx.fill();
+      const width = hot ? 2.2 : Math.min(3, Math.round((0.8 + Math.log2(e.count) * 0.4) * 2) / 2);
+      const color = hot ? "#e8590c" : props.dark ? "#6b7280" : "#9aa4b2";
+      const styleKey = `${color}|${width}`;
+      let style = edgeStyles.get(styleKey);
+      if (!style) { style = { width, color, path: new Path2D(), heads: new Path2D() }; edgeStyles.set(styleKey, style); }
+      style.path.moveTo(e.points[0][0], e.points[0][1]);
+      for (let i = 1; i < e.points.length; i++) style.path.lineTo(e.points[i][0], e.points[i][1]);
+      if (heads) {
+        const [ax, ay] = e.points[e.points.length - 1];
+        const [bx, by] = e.points[e.points.length - 2];
+        const ang = Math.atan2(ay - by, ax - bx);
+        const size = 6 / Math.max(k, 0.5);
+        style.heads.moveTo(ax, ay);
+        style.heads.lineTo(ax - size * Math.cos(ang - 0.4), ay - size * Math.sin(ang - 0.4));
+        style.heads.lineTo(ax - size * Math.cos(ang + 0.4), ay - size * Math.sin(ang + 0.4));
+        style.heads.closePath();
+      }
     }
-    const labels = k > 0.35;
-    for (const b of drawing.boxes) {
-      if (!onScreen(b)) continue;
+    for (const style of edgeStyles.values()) {
+      ctx.strokeStyle = style.color;
+      ctx.fillStyle = style.color;
+      ctx.lineWidth = style.width / k;
+      ctx.stroke(style.path);
+      if (heads) ctx.fill(style.heads);
+    }
+    // Boxes: open groups first (they hold the others), then every other box batched by style —
+    // those never overlap one another.
+    const boxStyles = new Map<string, { fill: string; stroke: string; width: number; dashed: boolean; path: Path2D }>();
+    const visible: Box[] = [];
+    const addBox = (b: Box, path: Path2D) => {
       const r = b.kind === "leaf" ? b.h / 2 : 6;
-      ctx.beginPath();
-      ctx.roundRect(b.x, b.y, b.w, b.h, Math.min(r, b.w / 2));
-      ctx.fillStyle = fill(b);
-      ctx.fill();
+      if (b.w * k < 4) path.rect(b.x, b.y, b.w, b.h);
+      else path.roundRect(b.x, b.y, b.w, b.h, Math.min(r, b.w / 2));
+    };
+    const styleOf = (b: Box) => {
       const mark = marks?.get(b.name);
       const isSel = b.name === selected;
       const isNear = highlight.has(b.name);
-      ctx.strokeStyle = isSel ? "#e8590c" : isNear ? "#f59f00" : mark === "changed" ? "#d6336c" : mark ? "#2f9e44" : props.dark ? "#5b6472" : "#8c96a3";
-      ctx.lineWidth = (isSel || isNear || mark ? 2.5 : 1) / k;
-      if (mark && !isSel) ctx.setLineDash([5 / k, 3 / k]);
-      ctx.stroke();
-      ctx.setLineDash([]);
-      if (!labels) continue;
+      return {
+        fill: fill(b),
+        stroke: isSel ? "#e8590c" : isNear ? "#f59f00" : mark === "changed" ? "#d6336c" : mark ? "#2f9e44" : props.dark ? "#5b6472" : "#8c96a3",
+        width: isSel || isNear || mark ? 2.5 : 1,
+        dashed: !!mark && !isSel,
+      };
+    };
+    const paint = (st: { fill: string; stroke: string; width: number; dashed: boolean }, path: Path2D) => {
+      ctx.fillStyle = st.fill;
+      ctx.fill(path);
+      ctx.strokeStyle = st.stroke;
+      ctx.lineWidth = st.width / k;
+      if (st.dashed) ctx.setLineDash([5 / k, 3 / k]);
+      ctx.stroke(path);
+      if (st.dashed) ctx.setLineDash([]);
+    };
+    for (const b of drawing.boxes) {
+      if (!onScreen(b)) continue;
+      visible.push(b);
+      if (b.kind === "expanded") {
+        const path = new Path2D();
+        addBox(b, path);
+        paint(styleOf(b), path);
+        continue;
+      }
+      const st = styleOf(b);
+      const styleKey = `${st.fill}|${st.stroke}|${st.width}|${st.dashed}`;
+      let entry = boxStyles.get(styleKey);
+      if (!entry) { entry = { ...st, path: new Path2D() }; boxStyles.set(styleKey, entry); }
+      addBox(b, entry.path);
+    }
+    for (const entry of boxStyles.values()) paint(entry, entry.path);
+    const labels = k > 0.35;
+    for (const b of labels ? visible : []) {
       ctx.fillStyle = ink;
       if (b.kind === "leaf") {
         const n = model.nodes.get(b.name)!;
