@@ -210,7 +210,7 @@ def test_projector_dashboard(tmp_path: Path, artifacts: Path, open_page: Any) ->
             _wait_query(page, "pmethod", method)
             page.locator(".projector-run-job").click()
             page.locator(".projector-progress-text", has_text="done").wait_for(timeout=180_000)
-            page.wait_for_function("() => +document.querySelector('.projector-view').dataset.frames > 0")
+            page.wait_for_function("() => +document.querySelector('.projector-view')?.dataset.frames > 0")
             page.screenshot(path=str(artifacts / f"projector-{method}.png"))
         # Sprites on: the thumbnails are the points.
         page.locator(".projector-isolate").uncheck()

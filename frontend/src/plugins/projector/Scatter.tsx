@@ -54,11 +54,12 @@ void main() {
     if (gl_FragColor.a < 0.05) discard;
     return;
   }
-  float d = length(p - 0.5);
-  if (d > 0.5) discard;
-  float edge = smoothstep(0.5, 0.38, d);
-  gl_FragColor = vec4(vColor, edge);
+  // Opaque round points (no blending: a software renderer pays for every blended fragment).
+  if (length(p - 0.5) > 0.5) discard;
+  gl_FragColor = vec4(vColor, 1.0);
 }`;
+
+const MOVING_POINTS = 25_000; // drawn while the view moves (all of them once it stops)
 
 export function Scatter(props: ScatterProps) {
   const host = useRef<HTMLDivElement>(null);
@@ -71,13 +72,14 @@ export function Scatter(props: ScatterProps) {
   const propsRef = useRef(props);
   propsRef.current = props;
   const [setup, setSetup] = useState(0); // bumped when the scene is made again (dims, theme)
+  const lod = useRef<{ all: THREE.BufferAttribute | null; moving: THREE.BufferAttribute | null }>({ all: null, moving: null });
 
   // Set-up: renderer, camera, controls — again when the dimension changes.
   useEffect(() => {
     const el = host.current!;
     const w = el.clientWidth || 800;
     const h = el.clientHeight || 600;
-    const renderer = new THREE.WebGLRenderer({ antialias: false, preserveDrawingBuffer: true });
+    const renderer = new THREE.WebGLRenderer({ antialias: false, preserveDrawingBuffer: false });
     renderer.setPixelRatio(Math.min(2, window.devicePixelRatio || 1));
     renderer.setSize(w, h);
     renderer.domElement.classList.add("projector-gl");
@@ -93,7 +95,7 @@ export function Scatter(props: ScatterProps) {
     if (props.dims === 2) controls.mouseButtons = { LEFT: THREE.MOUSE.PAN, MIDDLE: THREE.MOUSE.DOLLY, RIGHT: THREE.MOUSE.PAN };
     const geometry = new THREE.BufferGeometry();
     const material = new THREE.ShaderMaterial({
-      vertexShader: VERT, fragmentShader: FRAG, transparent: true, depthWrite: false,
+      vertexShader: VERT, fragmentShader: FRAG, transparent: false, depthWrite: false, depthTest: false,
       uniforms: { scale: { value: 1 }, sprite: { value: null }, useSprite: { value: 0 }, perRow: { value: 1 }, cellUV: { value: new THREE.Vector2(1, 1) } },
     });
     const points = new THREE.Points(geometry, material);
@@ -118,7 +120,20 @@ export function Scatter(props: ScatterProps) {
     };
     state.current = s;
     controls.addEventListener("change", s.render);
-    controls.addEventListener("start", () => { userMoved.current = true; });
+    // While the view moves, a sample of the points is drawn (a software renderer draws 100k
+    // points in ~60 ms); all of them again as soon as it stops.
+    let settle = 0; // all points again once nothing moved for a moment (wheel zooms are start+end each)
+    controls.addEventListener("start", () => {
+      userMoved.current = true;
+      window.clearTimeout(settle);
+      if (lod.current.moving) s.geometry.setIndex(lod.current.moving);
+    });
+    controls.addEventListener("end", () => {
+      window.clearTimeout(settle);
+      settle = window.setTimeout(() => {
+        if (lod.current.all) { s.geometry.setIndex(lod.current.all); s.render(); }
+      }, 200);
+    });
     const ro = new ResizeObserver(() => {
       const W = el.clientWidth, H = el.clientHeight;
       if (!W || !H) return;
@@ -199,7 +214,7 @@ export function Scatter(props: ScatterProps) {
     const color = new Float32Array(n * 3);
     const size = new Float32Array(n);
     const cell = new Float32Array(n);
-    const base = props.sprite ? 26 : n > 200_000 ? 2.5 : n > 20_000 ? 4 : 7;
+    const base = props.sprite ? 26 : n > 500_000 ? 2 : n > 50_000 ? 3 : n > 10_000 ? 4 : 7;
     const anyEmph = props.emphasis.size > 0;
     for (let i = 0; i < n; i++) {
       const hidden = props.visible !== null && !props.visible[i];
@@ -220,7 +235,18 @@ export function Scatter(props: ScatterProps) {
     const order: number[] = [];
     for (let i = 0; i < n; i++) if (!props.emphasis.has(i) && shown(i)) order.push(i);
     for (const i of props.emphasis.keys()) if (shown(i)) order.push(i);
-    s.geometry.setIndex(order);
+    const all = new THREE.Uint32BufferAttribute(order, 1);
+    let moving: THREE.BufferAttribute | null = null;
+    const plain = order.length - props.emphasis.size;
+    if (order.length > MOVING_POINTS) {
+      const stride = plain / (MOVING_POINTS - props.emphasis.size);
+      const sample: number[] = [];
+      for (let j = 0; j < plain; j += stride) sample.push(order[Math.floor(j)]);
+      for (let j = Math.max(0, plain); j < order.length; j++) sample.push(order[j]); // emphasised ones
+      moving = new THREE.Uint32BufferAttribute(sample, 1);
+    }
+    lod.current = { all, moving };
+    s.geometry.setIndex(all);
     s.material.uniforms.scale.value = Math.min(2, window.devicePixelRatio || 1);
     s.render();
   }, [props.coords, props.colors, props.visible, props.emphasis, props.sprite, props.dark, setup]);
@@ -329,6 +355,15 @@ export function Scatter(props: ScatterProps) {
   useEffect(() => {
     const el = host.current as (HTMLDivElement & { ridgelinePoint?: (i: number) => [number, number] | null }) | null;
     if (!el) return;
+    // One frame drawn and waited for (gl.finish): what a frame costs the renderer, for scripts.
+    (el as HTMLDivElement & { ridgelineFrameMs?: () => number }).ridgelineFrameMs = () => {
+      const st = state.current;
+      if (!st) return NaN;
+      const t0 = performance.now();
+      st.renderer.render(st.scene, st.camera);
+      st.renderer.getContext().finish();
+      return performance.now() - t0;
+    };
     el.ridgelinePoint = (i: number) => {
       if (!state.current) return null;
       const { xs, ys } = project();

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from typing import Annotated, Any, Literal
 
 import numpy as np
@@ -27,8 +28,9 @@ from ridgeline.errors import BadData, NotFound
 from ridgeline.plugins import common
 from ridgeline.plugins.common import Run
 from ridgeline.plugins.projector.metadata import MAX_NEIGHBORS, PLUGIN_NAME
-from ridgeline.plugins.projector.projections import Jobs, neighbors, pca
+from ridgeline.plugins.projector.projections import Jobs, PcaBasis, neighbors, pca, pca_basis
 from ridgeline.plugins.projector.reader import ProjectorReader
+from ridgeline.server.encoding import JSONBody
 from ridgeline.server.schemas import RunError
 
 Name = Annotated[str, Query(description="the embedding's tensor name")]
@@ -102,6 +104,7 @@ class ProjectorPlugin:
         r = common.DataRouter(tags=[PLUGIN_NAME])
         reader = ProjectorReader(provider)
         jobs = Jobs()
+        bases: OrderedDict[tuple[Any, ...], PcaBasis] = OrderedDict()  # by points' identity
 
         @r.get("/embeddings", summary="every run's embeddings", response_model=EmbeddingsBody)
         def embeddings() -> dict[str, Any]:
@@ -115,13 +118,13 @@ class ProjectorPlugin:
             return {"runs": runs, "errors": errors}
 
         @r.get("/metadata", summary="the metadata columns of an embedding", response_model=MetadataBody)
-        def metadata(run: Run, name: Name) -> dict[str, Any]:
+        def metadata(run: Run, name: Name) -> Response:
             emb = reader.embedding(run, name)
             found = reader.metadata(emb)
             rows = len(found["values"][0]) if found["values"] else emb.shape[0]
             if found["values"] and rows != emb.shape[0]:
                 raise BadData(f"the metadata of {name!r} has {rows} rows for {emb.shape[0]} points")
-            return found
+            return JSONBody(found)  # strings only: no non-finite floats to look for
 
         @r.get("/sprite", summary="the sprite image (PNG)", response_class=Response)
         def sprite(run: Run, name: Name, if_none_match: Annotated[str | None, Header()] = None) -> Response:
@@ -139,7 +142,14 @@ class ProjectorPlugin:
             spherize: bool = False,
         ) -> Response:
             emb = reader.embedding(run, name)
-            found = pca(reader.points(emb), components, spherize)
+            points = reader.points(emb)
+            key = (emb.run, emb.name, reader.identity(emb), spherize)
+            basis = bases.get(key)
+            if basis is None:
+                basis = bases[key] = pca_basis(points, spherize)
+                while len(bases) > 16:
+                    bases.popitem(last=False)
+            found = pca(points, components, spherize, basis)
             variance = {"variance": found["variance"], "total_variance": found["total_variance"]}
             return _float32(found["coords"], {"X-Variance": json.dumps(variance)})
 

@@ -33,32 +33,55 @@ from ridgeline.plugins.projector.metadata import PCA_SAMPLE
 _MAX_JOBS = 32
 
 
-def pca(points: np.ndarray, components: int = 3, spherize: bool = False, seed: int = 0) -> dict[str, Any]:
-    """``{"coords": float32 [n, components], "variance": [fraction explained by each of the
-    first 10 components], "total_variance": fraction the returned components explain}``."""
+@dataclass(frozen=True)
+class PcaBasis:
+    """What projecting onto principal components needs: found once per embedding."""
+
+    mean: np.ndarray  # float32 [d]
+    scale: np.ndarray  # float32 [d] (ones unless spherized)
+    components: np.ndarray  # float32 [min(10, d), d], rows are the components
+    variance: list[float]  # fraction of the variance each component explains
+
+
+def pca_basis(points: np.ndarray, spherize: bool = False, seed: int = 0) -> PcaBasis:
+    """The first (up to) 10 principal components, found from up to :data:`PCA_SAMPLE` points."""
     n, d = points.shape
     if n == 0 or d == 0:
         raise BadData("an empty embedding has no principal components")
-    k = max(1, min(int(components), d, 10))
-    data = points.astype(np.float64, copy=False)
-    mean = data.mean(axis=0)
+    rng = np.random.default_rng(seed)
+    sample = points if n <= PCA_SAMPLE else points[np.sort(rng.choice(n, PCA_SAMPLE, replace=False))]
+    sample = sample.astype(np.float64)
+    mean = sample.mean(axis=0) if n <= PCA_SAMPLE else points.mean(axis=0, dtype=np.float64)
     scale = np.ones(d)
     if spherize:
-        std = data.std(axis=0)
+        std = sample.std(axis=0)
         scale = np.where(std > 0, std, 1.0)
-    rng = np.random.default_rng(seed)
-    sample = data if n <= PCA_SAMPLE else data[np.sort(rng.choice(n, PCA_SAMPLE, replace=False))]
-    centred = (sample - mean) / scale
-    _, s, vt = np.linalg.svd(centred, full_matrices=False)
+    _, s, vt = np.linalg.svd((sample - mean) / scale, full_matrices=False)
     var = s**2
     total = float(var.sum()) or 1.0
-    coords = ((data - mean) / scale) @ vt[:k].T
+    k = min(10, vt.shape[0])
+    return PcaBasis(
+        mean.astype(np.float32),
+        scale.astype(np.float32),
+        vt[:k].astype(np.float32),
+        [float(v / total) for v in var[:k]],
+    )
+
+
+def pca(
+    points: np.ndarray, components: int = 3, spherize: bool = False, basis: PcaBasis | None = None
+) -> dict[str, Any]:
+    """``{"coords": float32 [n, components], "variance": [fraction explained by each of the
+    first 10 components], "total_variance": fraction the returned components explain}``."""
+    basis = basis or pca_basis(points, spherize)
+    k = max(1, min(int(components), points.shape[1], 10))
+    coords = ((points - basis.mean) / basis.scale) @ basis.components[:k].T
     if coords.shape[1] < k:
         coords = np.pad(coords, ((0, 0), (0, k - coords.shape[1])))
     return {
-        "coords": coords.astype(np.float32),
-        "variance": [float(v / total) for v in var[: min(10, var.size)]],
-        "total_variance": float(var[:k].sum() / total),
+        "coords": np.ascontiguousarray(coords, dtype=np.float32),
+        "variance": basis.variance,
+        "total_variance": float(sum(basis.variance[:k])),
     }
 
 

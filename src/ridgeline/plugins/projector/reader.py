@@ -167,10 +167,13 @@ class ProjectorReader:
                 return emb
         raise NotFound(f"run {run!r} has no embedding {name!r}")
 
+    def identity(self, emb: Embedding) -> tuple[str, int, int]:
+        """The identity (path, size, mtime) of the file the points come from."""
+        return _identity(emb.tensor_file + (".index" if emb.source == "checkpoint" else ""))
+
     def points(self, emb: Embedding) -> np.ndarray:
         """The embedding's points as float32 ``[n, d]`` (cached while its file is unchanged)."""
-        ident_path = emb.tensor_file + (".index" if emb.source == "checkpoint" else "")
-        key = (*_identity(ident_path), emb.name)
+        key = (*self.identity(emb), emb.name)
         with self._lock:
             hit = self._tensors.get(key)
             if hit is not None:
@@ -221,11 +224,12 @@ class ProjectorReader:
             lines.pop()
         if not lines:
             return {"columns": [], "values": []}
-        if "\t" in lines[0]:
-            columns = lines[0].split("\t")
-            rows = [line.split("\t") for line in lines[1:]]
-        else:
-            columns = ["label"]
-            rows = [[line] for line in lines]
-        values = [[row[i] if i < len(row) else "" for row in rows] for i in range(len(columns))]
+        if "\t" not in lines[0]:
+            return {"columns": ["label"], "values": [lines]}
+        columns = lines[0].split("\t")
+        rows = [line.split("\t") for line in lines[1:]]
+        width = len(columns)
+        if any(len(row) != width for row in rows):
+            rows = [(row + [""] * width)[:width] for row in rows]
+        values = [list(col) for col in zip(*rows, strict=True)] if rows else [[] for _ in columns]
         return {"columns": columns, "values": values}
