@@ -86,7 +86,7 @@ function SidePanel({ model, name, onPick }: { model: Model; name: string; onPick
         <table class="kv">
           <tr><th>Kind</th><td>group (name scope)</td></tr>
           <tr><th>Operations</th><td class="graph-side-count">{g.count}</td></tr>
-          <tr><th>Parameters</th><td class="graph-side-params">{g.params.toLocaleString()}</td></tr>
+          {g.params > 0 && <tr><th>Parameters</th><td class="graph-side-params">{g.params.toLocaleString()}</td></tr>}
           {g.devices.size > 0 && <tr><th>Devices</th><td>{[...g.devices].join(", ")}</td></tr>}
         </table>
         <h4>Operations by type</h4>

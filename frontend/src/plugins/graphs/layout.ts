@@ -157,6 +157,9 @@ export const workerLayout: Run = async (req) => {
       "elk.spacing.nodeNode": "18",
       "elk.layered.nodePlacement.strategy": "BRANDES_KOEPF",
       "elk.layered.considerModelOrder.strategy": "NODES_AND_EDGES",
+      // Fewer crossing-minimization sweeps than the default 7: network graphs are mostly
+      // chains, and a level is laid out while the user waits for it.
+      "elk.layered.thoroughness": "1",
     },
     children: req.nodes,
     edges: req.edges.map((x) => ({ id: x.id, sources: [x.source], targets: [x.target] })),
