@@ -17,7 +17,7 @@ torch is imported only when a graph is made.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from ridgeline.proto import graph_pb2, tensor_shape_pb2, types_pb2
@@ -82,6 +82,21 @@ def _module_scopes(model: Any) -> dict[str, str]:
         parent, _, leaf = path.rpartition(".")
         scopes[path] = f"{scopes[parent]}/{type(module).__name__}[{leaf}]"
     return scopes
+
+
+def _unique_names() -> Callable[[str], str]:
+    """A function giving each name once: a repeated name gets ``_2``, ``_3``..."""
+    used: set[str] = set()
+
+    def unique(name: str) -> str:
+        base, n = name, 1
+        while name in used:
+            n += 1
+            name = f"{base}_{n}"
+        used.add(name)
+        return name
+
+    return unique
 
 
 def _num_params(tensor: Any) -> int:
@@ -154,15 +169,7 @@ def _from_jit(model: Any, graph: Any) -> graph_pb2.GraphDef:
     producer: dict[Any, str] = {}  # jit Value -> node name
     module_path: dict[Any, str] = {}  # jit Value holding a submodule -> its path
     static: dict[Any, Any] = {}  # jit Value -> constant Python value (not a node)
-    used: set[str] = set()
-
-    def unique(name: str) -> str:
-        base, n = name, 1
-        while name in used:
-            n += 1
-            name = f"{base}_{n}"
-        used.add(name)
-        return name
+    unique = _unique_names()
 
     def tensor_info(value: Any) -> tuple[list[int | None] | None, str | None]:
         t = value.type()
@@ -274,15 +281,7 @@ def _from_export(model: Any, exported: Any) -> graph_pb2.GraphDef:
     state = {**dict(model.named_parameters()), **dict(model.named_buffers())}
     out = graph_pb2.GraphDef()
     names: dict[str, str] = {}  # fx node name -> our node name
-    used: set[str] = set()
-
-    def unique(name: str) -> str:
-        base, n = name, 1
-        while name in used:
-            n += 1
-            name = f"{base}_{n}"
-        used.add(name)
-        return name
+    unique = _unique_names()
 
     def info(fx: Any) -> list[tuple[list[int | None] | None, str | None]]:
         val = fx.meta.get("val")
