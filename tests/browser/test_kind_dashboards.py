@@ -39,6 +39,7 @@ def test_navigation_shows_only_dashboards_with_data_and_keeps_the_active_one(
         "Scalars",
         "Custom scalars",
         "Images",
+        "Graphs",
         "Audio",
         "Histograms",
         "Distributions",
@@ -46,6 +47,7 @@ def test_navigation_shows_only_dashboards_with_data_and_keeps_the_active_one(
         "PR curves",
         "HParams",
         "Mesh",
+        "Projector",
     ]
     page.locator("header nav a", has_text="Images").click()
     page.wait_for_function("() => location.search.includes('dash=images')")

@@ -38,14 +38,28 @@ def test_plugins_list_every_kind(demo: TestClient) -> None:
     assert plugins == [
         "audio",
         "custom_scalars",
+        "graphs",
         "histograms",
         "hparams",
         "images",
         "mesh",
         "pr_curves",
+        "projector",
         "scalars",
         "text",
     ]
+
+
+def test_demo_graph_and_embedding(demo: TestClient) -> None:
+    listed = demo.get("/api/plugins/graphs/list").json()["graphs"]
+    assert {"run": "baseline", "tag": None, "kind": "op", "step": 0} in listed
+    graph = demo.get("/api/plugins/graphs/graph", params={"run": "baseline"}).json()
+    ops = {n["name"]: n["op"] for n in graph["nodes"]}
+    assert ops["MLP/layer1/weight"] == "Parameter" and ops["loss/nll"] == "aten::nll_loss"
+    (embedding,) = demo.get("/api/plugins/projector/embeddings").json()["runs"]["baseline"]
+    assert embedding["shape"] == [600, 24] and embedding["sprite"] == {"width": 16, "height": 16}
+    meta = demo.get("/api/plugins/projector/metadata", params={"run": "baseline", "name": embedding["name"]})
+    assert meta.json()["columns"] == ["label", "prediction", "confidence"]
 
 
 def test_images(demo: TestClient) -> None:
