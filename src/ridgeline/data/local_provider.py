@@ -100,8 +100,9 @@ class LocalDataProvider:
         if found is None:
             raise NotFound(f"run {run!r} has no plugin files")
         full = os.path.realpath(os.path.join(found.folder, path))
-        root = os.path.realpath(found.root)
-        if os.path.commonpath([full, root]) != root:
+        # Inside the logdir, or inside the run's own folder (a run may be a link to elsewhere).
+        allowed = {os.path.realpath(found.root), os.path.realpath(found.folder)}
+        if not any(os.path.commonpath([full, a]) == a for a in allowed):
             raise NotFound(f"{path!r} lies outside the logdir {found.root}")
         if not os.path.isfile(full):
             raise NotFound(f"{path!r} (in run {run!r}) does not exist")

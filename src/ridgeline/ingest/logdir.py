@@ -143,7 +143,3 @@ def walk(root: str, prefix: str = "") -> Discovery:
         out.files.extend(files)
     return out
 
-
-def discover(root: str, prefix: str = "") -> list[EventFile]:
-    """The event files of :func:`walk`, without its problems."""
-    return walk(root, prefix).files
