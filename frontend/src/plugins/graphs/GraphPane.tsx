@@ -153,7 +153,11 @@ export function GraphPane(props: Props) {
     // The world rectangle on screen: everything outside is skipped.
     const x0 = -cx / k, y0 = -cy / k, x1 = (w - cx) / k, y1 = (h - cy) / k;
     const onScreen = (b: Box) => b.x + b.w >= x0 && b.x <= x1 && b.y + b.h >= y0 && b.y <= y1;
-    const ink = props.dark ? "#d8dde6" : "#24292f";
+    // Text on a box: colour modes fill with light pastels, so dark ink there; the structure
+    // mode follows the theme (an open group's label sits on the pane's own background).
+    const lightText = props.dark && colorBy === "structure";
+    const inkOn = (b: Box) => (lightText || (props.dark && b.kind === "expanded") ? "#d8dde6" : "#24292f");
+    const mutedOn = (b: Box) => (lightText || (props.dark && b.kind === "expanded") ? "#a9b1bd" : "#57606a");
     ctx.lineWidth = 1 / k;
     // Edges first, under the boxes: one path per style (a few stroke calls, not one per edge).
     const edgeStyles = new Map<string, { width: number; color: string; path: Path2D; heads: Path2D }>();
@@ -235,7 +239,7 @@ export function GraphPane(props: Props) {
     for (const entry of boxStyles.values()) paint(entry, entry.path);
     const labels = k > 0.35;
     for (const b of labels ? visible : []) {
-      ctx.fillStyle = ink;
+      ctx.fillStyle = inkOn(b);
       if (b.kind === "leaf") {
         const n = model.nodes.get(b.name)!;
         ctx.font = "11px system-ui, sans-serif";
@@ -244,7 +248,7 @@ export function GraphPane(props: Props) {
         ctx.fillText(fit(ctx, b.name.slice(b.name.lastIndexOf("/") + 1), b.w - 8), b.x + b.w / 2, b.y + b.h / 2 - (k > 0.8 ? 5 : 0));
         if (k > 0.8) {
           ctx.font = "9px system-ui, sans-serif";
-          ctx.fillStyle = props.dark ? "#9aa4b2" : "#57606a";
+          ctx.fillStyle = mutedOn(b);
           ctx.fillText(fit(ctx, n.op, b.w - 8), b.x + b.w / 2, b.y + b.h / 2 + 7);
         }
       } else {
@@ -256,7 +260,7 @@ export function GraphPane(props: Props) {
         ctx.fillText(fit(ctx, sign + g.label, b.w - 10), b.x + 6, b.y + 5);
         if (b.kind === "group") {
           ctx.font = "10px system-ui, sans-serif";
-          ctx.fillStyle = props.dark ? "#b0b8c4" : "#57606a";
+          ctx.fillStyle = mutedOn(b);
           ctx.fillText(fit(ctx, groupStats(g.count, g.params), b.w - 10), b.x + 6, b.y + 21);
         }
       }
