@@ -142,4 +142,3 @@ def walk(root: str, prefix: str = "") -> Discovery:
     for _, files in sorted(runs, key=lambda r: r[0]):
         out.files.extend(files)
     return out
-
