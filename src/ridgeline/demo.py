@@ -114,8 +114,12 @@ def _demo_embedding(w: SummaryWriter, rng: np.random.Generator, step: int) -> No
     centers = rng.normal(0, 3, (6, 24))
     features = centers[classes] + rng.normal(0, 1.2, (600, 24))
     thumbs = np.zeros((600, 3, 16, 16), dtype=np.float32)
-    hues = np.array(
-        [[1, 0.3, 0.2], [0.2, 0.7, 0.3], [0.2, 0.4, 1], [0.9, 0.8, 0.1], [0.7, 0.2, 0.8], [0.1, 0.8, 0.8]]
+    # The dashboard's first six category colours, so the thumbnails match the "label" legend.
+    hues = (
+        np.array(
+            [[31, 119, 180], [255, 127, 14], [44, 160, 44], [214, 39, 40], [148, 103, 189], [140, 86, 75]]
+        )
+        / 255
     )
     for i, c in enumerate(classes):
         thumbs[i] = hues[c][:, None, None] * (0.6 + 0.4 * rng.random((1, 16, 16)))
