@@ -48,6 +48,7 @@ class ModelMethods:
     """Mixed into :class:`ridgeline.SummaryWriter`."""
 
     log_dir: str
+    _write_to_disk: bool = True
     _projector_config: projector_config_pb2.ProjectorConfig | None = None
 
     def _get_file_writer(self) -> EventFileWriter:  # provided by SummaryWriter
@@ -118,7 +119,7 @@ class ModelMethods:
         ``projector_config.pbtxt`` lists every embedding this writer logged."""
         from ridgeline.plugins.projector.summary import write_embedding
 
-        if not getattr(self, "_write_to_disk", True):
+        if not self._write_to_disk:
             return
         if self._projector_config is None:
             self._projector_config = projector_config_pb2.ProjectorConfig()

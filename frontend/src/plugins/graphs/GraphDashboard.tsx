@@ -171,7 +171,6 @@ export function GraphDashboard(props: DashboardProps) {
   const setExpandedB = (open: Set<string>) => setOpenB({ model: b.model, open });
   const [query, setQuery] = useState("");
   const paneA = useRef<PaneHandle | null>(null);
-  const paneB = useRef<PaneHandle | null>(null);
   const selected = ext.gnode || null;
   const colorBy = (ext.gcolor || "structure") as ColorBy;
   const setExt = (patch: Record<string, string>) => setView({ ext: { ...ext, ...patch } });
@@ -265,7 +264,7 @@ export function GraphDashboard(props: DashboardProps) {
         {second && b.model && (
           <GraphPane model={b.model} colorBy={colorBy} selected={selected} onSelect={(n) => setExt({ gnode: n ?? "" })}
             expanded={expandedB} setExpanded={setExpandedB} marks={marks?.b} dark={view.dark}
-            label={title(second)} handle={(h) => { paneB.current = h; }} />
+            label={title(second)} />
         )}
         {a.model && selected && (a.model.nodes.has(selected) || (isGroupId(selected) && a.model.groups.has(groupPath(selected)))) && (
           <SidePanel model={a.model} name={selected} onPick={(n) => paneA.current?.reveal(n)} />

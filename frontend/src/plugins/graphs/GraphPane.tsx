@@ -87,7 +87,7 @@ export function GraphPane(props: Props) {
   const [laying, setLaying] = useState(false);
   const cam = useRef({ x: 0, y: 0, k: 1, fitted: false, moved: false });
   const frame = useRef(0);
-  const stats = useRef({ frames: 0, lastMs: 0 });
+  const stats = useRef({ frames: 0 });
   const layouts = useMemo(() => new Layouts(model, workerLayout), [model]);
   const maxParams = useMemo(() => Math.max(1, ...[...model.groups.values()].map((g) => g.params)), [model]);
   const pendingReveal = useRef<string | null>(null);
@@ -267,7 +267,6 @@ export function GraphPane(props: Props) {
     }
     const ms = performance.now() - t0;
     stats.current.frames += 1;
-    stats.current.lastMs = ms;
     c.dataset.drawMs = ms.toFixed(2);
     c.dataset.frames = String(stats.current.frames);
     if (stats.current.frames === 1) c.dataset.firstFrameAt = performance.now().toFixed(1); // ms since navigation

@@ -308,7 +308,7 @@ export function ProjectorDashboard(props: DashboardProps) {
         {coords && info ? (
           <Scatter coords={coords} dims={dims} colors={coloring.colors} visible={visible} emphasis={emphasis}
             labels={labelOf} labelled={labelled} contours={contours && dims === 2} dark={view.dark}
-            sprite={showSprites && info.sprite ? { url: projector.spriteUrl(run, info.name), width: info.sprite.width, height: info.sprite.height, count: n } : null}
+            sprite={showSprites && info.sprite ? { url: projector.spriteUrl(run, info.name), width: info.sprite.width, height: info.sprite.height } : null}
             onPick={setSelected} onHover={setHovered} />
         ) : (
           <div class="projector-placeholder muted">{method === "pca" ? "computing PCA…" : "Choose the parameters and press Run."}</div>

@@ -15,7 +15,7 @@ export interface ScatterProps {
   emphasis: Map<number, "selected" | "neighbor" | "match">;
   labels: (i: number) => string;
   labelled: number[];          // points whose labels are drawn
-  sprite: { url: string; width: number; height: number; count: number } | null;
+  sprite: { url: string; width: number; height: number } | null;
   contours: boolean;
   dark: boolean;
   onPick: (i: number | null) => void;
