@@ -1,15 +1,17 @@
-// The shell: a navigation bar listing only the dashboards that have data, the run selector,
-// each dashboard's settings, empty/loading states and live reload. The active dashboard,
+// The shell: a navigation bar listing only the dashboards that have data, the logdir, reload
+// (a button and an interval), the runs table, each dashboard's settings, empty/loading states. The active dashboard,
 // selected runs and settings live in the URL, so a link opens the same view.
 import { Suspense } from "preact/compat";
 import { useCallback, useEffect, useState } from "preact/hooks";
-import { api, type Health, kinds, type RunInfo, type Status, type TagsByRun } from "./api/client";
+import { api, type Health, kinds, type RunInfo, type RunTable, runsApi, type Status, type TagsByRun } from "./api/client";
+import { groupKey } from "./charts/groups";
 import { runColor } from "./core/colors";
 import { DASHBOARDS } from "./core/registry";
-import { readState, safeRegex, type ViewState, writeState } from "./core/urlState";
-import { chartFilters, HealthBadge, HealthPanel } from "./plugins/health/HealthPanel";
+import { filterRuns, statMetrics } from "./core/runs";
+import { RunsTable } from "./core/RunsTable";
+import { readState, type ViewState, writeState } from "./core/urlState";
+import { chartFilters, HealthPanel } from "./plugins/health/HealthPanel";
 
-const POLL_MS = 3000;
 const STATUS_EVERY = 10; // polls between status reads while data shows (a status read walks the logdir)
 
 function EmptyState({ status }: { status: Status | null }) {
@@ -52,6 +54,8 @@ export function App() {
   const [showWarnings, setShowWarnings] = useState(false);
   const [health, setHealth] = useState<Health>({});
   const [healthRun, setHealthRun] = useState<string | null>(null);
+  const [runTable, setRunTable] = useState<RunTable | null>(null);
+  const [tableNonce, setTableNonce] = useState(0);
 
   const setView = useCallback((patch: Partial<ViewState>) => {
     setViewState((v) => { const next = { ...v, ...patch }; writeState(next); return next; });
@@ -90,9 +94,18 @@ export function App() {
       }
     };
     void tick();
-    const id = window.setInterval(tick, POLL_MS);
+    const id = view.reloadSecs > 0 ? window.setInterval(tick, view.reloadSecs * 1000) : 0;
     return () => { stop = true; window.clearInterval(id); };
-  }, [generation]);
+  }, [generation, view.reloadSecs]);
+
+  // The runs table: read when data changes, after an edit, and when columns need other stats.
+  const stats = statMetrics(view.runCols).join("\n");
+  useEffect(() => {
+    if (generation < 0) return;
+    let stop = false;
+    runsApi.table(stats ? stats.split("\n") : []).then((t) => { if (!stop) setRunTable(t); }).catch(() => { /* the list still shows */ });
+    return () => { stop = true; };
+  }, [generation, stats, tableNonce]);
 
   // Training health is read again whenever the data changes.
   useEffect(() => {
@@ -118,17 +131,23 @@ export function App() {
     ? (kindTags?.plugin === activePlugin ? kindTags.tags : null)
     : active?.runs === "scalars" ? scalarTags : null;
   const everyRun = runs.map((r) => r.name);
+  const rowOf = new Map((runTable?.runs ?? []).map((r) => [r.name, r]));
   const colors: Record<string, string> = {};
-  for (const r of everyRun) colors[r] = runColor(r, everyRun);
+  const labels: Record<string, string> = {};
+  for (const r of everyRun) {
+    colors[r] = runColor(r, rowOf.get(r)?.color);
+    labels[r] = rowOf.get(r)?.display_name || r;
+  }
   const allRuns = tagsForRuns ? everyRun.filter((r) => tagsForRuns[r]) : everyRun;
-  const re = safeRegex(view.runFilter);
-  const listed = allRuns.filter((r) => !re || re.test(r));
+  const filtered = filterRuns(allRuns, rowOf, view.runFilter);
+  const listed = filtered.names;
   const selected = listed.filter((r) => !view.hidden.includes(r));
-  const toggle = (run: string) => setView({
-    hidden: view.hidden.includes(run) ? view.hidden.filter((h) => h !== run) : [...view.hidden, run],
-  });
-  const allOn = listed.every((r) => !view.hidden.includes(r));
-  const common = { view, setView, generation, colors };
+  const groups: Record<string, string> | null = view.groupBy
+    ? Object.fromEntries(selected.map((r) => [r, groupKey(view.groupBy, labels[r], rowOf.get(r)?.hparams ?? {}, rowOf.get(r)?.tags ?? [])]))
+    : null;
+  const common = { view, setView, generation, colors, labels, groups };
+  const xTags = [...new Set(selected.flatMap((r) => Object.keys(scalarTags?.[r] ?? {})))].sort();
+  const reload = () => { setGeneration(-1); setTableNonce((n) => n + 1); };
 
   let main;
   if (!active) main = <EmptyState status={plugins === null ? null : status} />;
@@ -149,6 +168,14 @@ export function App() {
           ))}
         </nav>
         <span class="spacer" />
+        {status && status.logdirs.length > 0 && (
+          <span class="logdir" title={`Reading ${status.logdirs.join(", ")}`}>{status.logdirs.join(", ")}</span>
+        )}
+        <button class="reload" title="Read new data now" onClick={reload}>reload</button>
+        <select class="reload-every" title="Reload by itself every…" value={String(view.reloadSecs)}
+          onChange={(e) => setView({ reloadSecs: Number((e.target as HTMLSelectElement).value) })}>
+          {[0, 3, 10, 30, 60, 300].map((n) => <option key={n} value={n}>{n ? `every ${n < 60 ? `${n}s` : `${n / 60}m`}` : "no auto-reload"}</option>)}
+        </select>
         {error && <span class="error">{error}</span>}
         {active && status && status.problems.length > 0 && (
           <button class="warnings" title="What could not be read" onClick={() => setShowWarnings(!showWarnings)}>
@@ -169,28 +196,12 @@ export function App() {
           showChart={(run, tag) => { setHealthRun(null); setView({ dash: "scalars", ...chartFilters(run, tag), hidden: [] }); }} />
       )}
       <div class="body">
-        {(Settings || (active && active.runs !== "none")) && <aside>
-          {Settings && <section><h3>Settings</h3><Settings view={view} setView={setView} /></section>}
+        {(Settings || (active && active.runs !== "none")) && <aside class={view.wideRuns ? "wide" : ""}>
+          {Settings && !view.wideRuns && <section class="settings"><h3>{active?.label} settings</h3><Settings view={view} setView={setView} xTags={xTags} /></section>}
           {active && active.runs !== "none" && (
-            <section class="runs">
-              <h3>Runs</h3>
-              <input class="run-filter" placeholder="Filter runs (regex)" value={view.runFilter}
-                onInput={(e) => setView({ runFilter: (e.target as HTMLInputElement).value })} />
-              <label class="check all"><input type="checkbox" checked={allOn} onChange={() =>
-                setView({ hidden: allOn ? [...new Set([...view.hidden, ...listed])] : view.hidden.filter((h) => !listed.includes(h)) })} /> Select all ({listed.length})</label>
-              <ul>
-                {listed.map((r) => (
-                  <li key={r}>
-                    <label class="check run" title={r}>
-                      <input type="checkbox" checked={!view.hidden.includes(r)} onChange={() => toggle(r)} />
-                      <span class="swatch" style={{ background: colors[r] }} />
-                      <span class="run-name">{r}</span>
-                    </label>
-                    <HealthBadge findings={health[r]} onClick={() => setHealthRun(healthRun === r ? null : r)} />
-                  </li>
-                ))}
-              </ul>
-            </section>
+            <RunsTable table={runTable} candidates={allRuns} listed={listed} filterKind={filtered.kind} filterError={filtered.error}
+              view={view} setView={setView} colors={colors} labels={labels} health={health}
+              onHealth={(r) => setHealthRun(healthRun === r ? null : r)} onChanged={reload} />
           )}
         </aside>}
         <main><Suspense fallback={<div class="loading">loading…</div>}>{main}</Suspense></main>

@@ -37,6 +37,51 @@ function numbers(xs: (number | string)[]): number[] {
   return xs.map((x) => (typeof x === "number" ? x : Number(x)));
 }
 
+export interface Inspected {
+  run: string; tag: string;
+  at: { step: number; wall_time: number; value: number; relative: number } | null;
+  range: { count: number; first_step: number | null; last_step: number | null; min: number | null; max: number | null; mean: number | null; change: number | null } | null;
+}
+export interface MetricStats { last: number | null; min: number | null; max: number | null; best: number | null; best_step: number | null }
+export interface RunRow {
+  name: string; display_name: string; color: string; tags: string[]; notes: string;
+  status: "running" | "finished" | "crashed"; status_reason: string;
+  started: number | null; last_write: number | null; duration: number | null;
+  hparams: Record<string, string | number | boolean>; last: Record<string, number | null>;
+  stats: Record<string, MetricStats>;
+}
+export interface RunTable { now: number; window: number; hparams: string[]; metrics: string[]; goals: Record<string, "min" | "max">; runs: RunRow[] }
+export interface RunMeta { run: string; display_name?: string; color?: string; tags?: string[]; notes?: string }
+export interface TrashEntry { id: string; run: string; logdir: string; folder: string; deleted_at: number; runs: string[] }
+
+const post = (body: unknown, method = "POST"): RequestInit => ({
+  method, headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+});
+
+export const runsApi = {
+  async table(metrics: string[]): Promise<RunTable> {
+    const p = new URLSearchParams();
+    for (const m of metrics) p.append("metric", m);
+    const t = await call<RunTable>(`/api/plugins/runs/table?${p}`);
+    const num = (v: unknown) => (typeof v === "string" ? Number(v) : (v as number | null));
+    for (const r of t.runs) {
+      for (const k of Object.keys(r.last)) r.last[k] = num(r.last[k]);
+      for (const s of Object.values(r.stats)) for (const k of ["last", "min", "max", "best"] as const) s[k] = num(s[k]);
+    }
+    return t;
+  },
+  setMeta: (meta: RunMeta) => call<Required<RunMeta>>("/api/plugins/runs/meta", post(meta, "PUT")),
+  remove: (run: string) => call<TrashEntry>("/api/plugins/runs/delete", post({ run })),
+  restore: (id: string) => call<TrashEntry>("/api/plugins/runs/restore", post({ id })),
+  trash: () => call<TrashEntry[]>("/api/plugins/runs/trash"),
+  exportUrl(runs: string[], tags: string[], format: "csv" | "json" | "parquet"): string {
+    const p = new URLSearchParams({ format });
+    for (const r of runs) p.append("runs", r);
+    for (const t of tags) p.append("tags", t);
+    return `/api/plugins/scalars/export?${p}`;
+  },
+};
+
 export const api = {
   runs: () => call<RunInfo[]>("/api/runs"),
   plugins: () => call<{ plugins: string[]; generation: number }>("/api/plugins"),
@@ -51,7 +96,16 @@ export const api = {
     });
     return body.series.map((s) => ({ ...s, value: numbers(s.value), wall_time: numbers(s.wall_time) }));
   },
-  downloadUrl(tag: string, runs: string[], format: "csv" | "json"): string {
+  inspect: (pairs: { run: string; tag: string }[], step: number | null, range: [number, number] | null) =>
+    call<{ series: Inspected[] }>("/api/plugins/scalars/inspect", post({ series: pairs, step, range })).then((b) => {
+      const num = (v: unknown) => (typeof v === "string" ? Number(v) : (v as number));
+      for (const s of b.series) {
+        if (s.at) for (const k of ["wall_time", "value", "relative"] as const) s.at[k] = num(s.at[k]);
+        if (s.range) for (const k of ["min", "max", "mean", "change"] as const) s.range[k] = s.range[k] === null ? null : num(s.range[k]);
+      }
+      return b.series;
+    }),
+  downloadUrl(tag: string, runs: string[], format: "csv" | "json" | "parquet"): string {
     const q = new URLSearchParams({ tag, format });
     for (const r of runs) q.append("runs", r);
     return `/api/plugins/scalars/download?${q}`;

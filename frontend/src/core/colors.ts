@@ -1,14 +1,20 @@
-// Stable, distinct run colors: a run keeps its color across reloads and page loads.
-const PALETTE = [
+// Run colors: derived from the run's name alone, so a run keeps its color whatever other runs
+// appear or go (a color that follows a run's position changes when a run is added). A color
+// the user picked (kept in the index, /api/plugins/runs/meta) wins.
+export const PALETTE = [
   "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf",
   "#bcbd22", "#3b5bdb", "#f08c00", "#0ca678", "#c2255c", "#7048e8", "#5c940d", "#1098ad",
+  "#e8590c", "#364fc7", "#a61e4d", "#2b8a3e", "#862e9c", "#495057", "#d9480f", "#087f5b",
 ];
 
-export function runColor(run: string, allRuns: readonly string[]): string {
-  // Runs sorted by name take palette slots in order; beyond the palette, hash to a hue.
-  const i = allRuns.indexOf(run);
-  if (i >= 0 && i < PALETTE.length) return PALETTE[i];
-  let h = 0;
-  for (const ch of run) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
-  return `hsl(${h % 360} 65% 48%)`;
+// FNV-1a: a small, well-spread string hash.
+export function hashName(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 0x01000193) >>> 0; }
+  return h >>> 0;
+}
+
+export function runColor(run: string, chosen?: string): string {
+  if (chosen) return chosen;
+  return PALETTE[hashName(run) % PALETTE.length];
 }

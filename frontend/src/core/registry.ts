@@ -11,6 +11,8 @@ export interface DashboardProps {
   setView: (v: Partial<ViewState>) => void;
   generation: number;
   colors: Record<string, string>;
+  labels: Record<string, string>;         // run -> display name (the run's name if none was set)
+  groups: Record<string, string> | null;  // run -> group, when runs are grouped
   tags: TagsByRun | null;        // the tags of `tagsPlugin` per run (runs: "tags"), else null
   scalarTags: TagsByRun | null;  // every run's scalar tags
   selectedRuns: string[];
@@ -19,6 +21,7 @@ export interface DashboardProps {
 export interface SettingsProps {
   view: ViewState;
   setView: (v: Partial<ViewState>) => void;
+  xTags?: string[];              // scalar tags the selected runs log (choices for the x axis)
 }
 
 export interface DashboardSpec {

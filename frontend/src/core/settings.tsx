@@ -1,4 +1,4 @@
-// Settings panels more than one dashboard shows (line charts, the x axis).
+// Settings panels more than one dashboard shows (line charts, the x axis, the tooltip).
 import type { SettingsProps } from "./registry";
 import type { ViewState } from "./urlState";
 
@@ -12,21 +12,39 @@ export function Slider(props: { label: string; value: number; min: number; max: 
   );
 }
 
-export function XAxisSetting({ view, setView }: SettingsProps) {
+export function XAxisSetting({ view, setView, xTags }: SettingsProps) {
   return (
     <label class="row">Horizontal axis
-      <select value={view.xAxis} onChange={(e) => setView({ xAxis: (e.target as HTMLSelectElement).value as ViewState["xAxis"] })}>
+      <select class="x-axis" value={view.xAxis} onChange={(e) => setView({ xAxis: (e.target as HTMLSelectElement).value as ViewState["xAxis"], cardX: {} })}>
         <option value="step">Step</option><option value="relative">Relative</option><option value="wall">Wall</option>
+        {(xTags ?? []).map((t) => <option key={t} value={`tag:${t}`}>{t}</option>)}
       </select>
     </label>
   );
 }
 
-export function LineSettings({ view, setView }: SettingsProps) {
+export function TooltipSettings({ view, setView }: SettingsProps) {
+  return (
+    <>
+      <label class="row">Tooltip order
+        <select class="tip-sort" value={view.tipSort} onChange={(e) => setView({ tipSort: (e.target as HTMLSelectElement).value as ViewState["tipSort"] })}>
+          <option value="value">by value</option><option value="nearest">nearest first</option><option value="name">by name</option>
+        </select>
+      </label>
+      <label class="row">Tooltip rows
+        <input class="tip-rows" type="number" min={1} max={200} value={view.tipRows} style={{ width: "60px" }}
+          onChange={(e) => setView({ tipRows: Math.max(1, Number((e.target as HTMLInputElement).value) || 12) })} />
+      </label>
+    </>
+  );
+}
+
+export function LineSettings({ view, setView, xTags }: SettingsProps) {
   return (
     <>
       <Slider label="Smoothing" cls="smoothing" value={view.smoothing} min={0} max={0.99} step={0.01} onInput={(v) => setView({ smoothing: v })} />
-      <XAxisSetting view={view} setView={setView} />
+      <XAxisSetting view={view} setView={setView} xTags={xTags} />
+      <TooltipSettings view={view} setView={setView} />
       <label class="check"><input type="checkbox" checked={view.logY} onChange={() => setView({ logY: !view.logY })} /> Log-scale y</label>
       <label class="check"><input type="checkbox" checked={view.logX} onChange={() => setView({ logX: !view.logX })} /> Log-scale x</label>
       <label class="check"><input type="checkbox" checked={view.ignoreOutliers} onChange={() => setView({ ignoreOutliers: !view.ignoreOutliers })} /> Ignore outliers in chart scaling</label>

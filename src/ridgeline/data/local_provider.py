@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections import OrderedDict
 
+from ridgeline.data import trash
 from ridgeline.data.downsample import extreme_indices
 from ridgeline.data.provider import (
     LogdirStatus,
     PluginTag,
+    RunActivity,
     RunInfo,
     ScalarPoints,
     StepInfo,
     StepValue,
     TagSummary,
+    TrashEntry,
 )
 from ridgeline.data.value_reader import ValueReader
 from ridgeline.errors import NotFound
@@ -23,6 +27,8 @@ from ridgeline.proto import summary_pb2
 from ridgeline.store.base import ScalarSeries, Store
 
 _CACHE_SERIES = 512
+# ``events.out.tfevents.<seconds>.<host>...``: the writer's start time is in the name.
+_FILE_TIME = re.compile(r"tfevents\.(\d{9,11})(?:\.|$)")
 
 
 class LocalDataProvider:
@@ -219,3 +225,43 @@ class LocalDataProvider:
             return None
         chosen = refs if indices is None else [refs[i] for i in indices if -len(refs) <= i < len(refs)]
         return [StepValue(r.step, r.wall_time, self._values.read(r)) for r in chosen]
+
+    # ---- runs: activity, what users say about them, deleting ------------------------------
+
+    def run_activity(self) -> dict[str, RunActivity]:
+        by_run: dict[str, list[tuple[str, float, int]]] = {}
+        for st in self.store.file_states().values():
+            by_run.setdefault(st.run, []).append((st.path, st.mtime, st.size))
+        out = {}
+        for run, files in by_run.items():
+            starts = [int(m.group(1)) for p, _, _ in files if (m := _FILE_TIME.search(os.path.basename(p)))]
+            out[run] = RunActivity(
+                run,
+                float(min(starts)) if starts else min(f[1] for f in files),
+                max(f[1] for f in files),
+                len(files),
+                sum(f[2] for f in files),
+            )
+        return out
+
+    def run_meta(self) -> dict[str, dict[str, object]]:
+        return self.store.run_meta()
+
+    def set_run_meta(self, run: str, data: dict[str, object] | None) -> None:
+        self.store.set_run_meta(run, data)
+
+    def trash_run(self, run: str) -> TrashEntry:
+        known = [r.name for r in self.list_runs()]
+        if run not in known:
+            raise NotFound(f"no run named {run!r}")
+        entry = trash.trash_run(self.ingester.logdirs, run, known)
+        self.ingester.reload()  # the dashboard shows the logdir as it is now
+        return entry
+
+    def restore_run(self, entry_id: str) -> TrashEntry:
+        entry = trash.restore_run(self.ingester.logdirs, entry_id)
+        self.ingester.reload()
+        return entry
+
+    def list_trash(self) -> list[TrashEntry]:
+        return trash.list_trash(self.ingester.logdirs)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -74,6 +74,30 @@ class StepValue:
     value: summary_pb2.Summary.Value
 
 
+@dataclass(frozen=True, slots=True)
+class RunActivity:
+    """When a run's event files were started and last grew (from the files, not the data)."""
+
+    run: str
+    started: float | None  # the earliest event file's creation time (its name's timestamp)
+    last_write: float | None  # the newest event file's modification time
+    files: int
+    bytes: int
+
+
+@dataclass(frozen=True, slots=True)
+class TrashEntry:
+    """A run deleted from the dashboard: its folder moved to ``.ridgeline-trash`` (undo
+    moves it back)."""
+
+    id: str
+    run: str  # the run's name when it was deleted
+    logdir: str
+    folder: str  # where the folder was, relative to the logdir
+    deleted_at: float
+    runs: list[str]  # every run that went with it (nested runs move with their parent)
+
+
 class DataProvider(Protocol):
     def status(self) -> LogdirStatus: ...
     def list_runs(self) -> list[RunInfo]: ...
@@ -86,15 +110,23 @@ class DataProvider(Protocol):
     def read_values(self, run: str, tag: str, indices: list[int] | None = None) -> list[StepValue] | None: ...
     def list_asset_runs(self, plugin: str) -> list[str]: ...
     def asset_path(self, run: str, path: str) -> str: ...
+    def run_activity(self) -> dict[str, RunActivity]: ...
+    def run_meta(self) -> dict[str, dict[str, Any]]: ...
+    def set_run_meta(self, run: str, data: dict[str, Any] | None) -> None: ...
+    def trash_run(self, run: str) -> TrashEntry: ...
+    def restore_run(self, entry_id: str) -> TrashEntry: ...
+    def list_trash(self) -> list[TrashEntry]: ...
 
 
 __all__ = [
     "DataProvider",
     "LogdirStatus",
     "PluginTag",
+    "RunActivity",
     "RunInfo",
     "ScalarPoints",
     "StepInfo",
     "StepValue",
     "TagSummary",
+    "TrashEntry",
 ]

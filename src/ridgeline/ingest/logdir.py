@@ -8,6 +8,7 @@ run with its name.
 The walk follows symbolic links (a run may live elsewhere) but enters each real directory
 once, so a link to an ancestor cannot make it loop. Only regular files are event files: a
 FIFO, device or socket named like one is reported and never opened (opening a FIFO blocks).
+Folders named ``.ridgeline-trash`` (runs deleted from the dashboard) are not entered.
 Each file carries its identity (device, inode, size, mtime) so the ingester can tell a file
 that grew from one that was replaced.
 """
@@ -47,6 +48,10 @@ class Discovery:
     files: list[EventFile] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     assets: list[AssetRun] = field(default_factory=list)
+
+
+# Where the dashboard moves a deleted run's folder (inside the logdir, so undo is a move back).
+TRASH_DIR = ".ridgeline-trash"
 
 
 def is_event_file(name: str) -> bool:
@@ -119,6 +124,8 @@ def walk(root: str, prefix: str = "") -> Discovery:
                     out.problems.append(f"{path}: cannot be read ({why}); skipped")
                 continue
             if stat.S_ISDIR(est.st_mode):
+                if entry.name == TRASH_DIR:
+                    continue  # runs deleted from the dashboard (undo possible) are not runs
                 key = (est.st_dev, est.st_ino)
                 if key in seen:
                     if entry.is_symlink():

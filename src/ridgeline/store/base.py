@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -105,3 +105,7 @@ class Store(Protocol):
     def read_scalars(self, run: str, tag: str) -> ScalarSeries | None: ...
     def read_refs(self, run: str, tag: str) -> list[ValueRef]: ...
     def generation(self) -> int: ...
+
+    # ---- what users say about runs (kept across rebuilds) ----
+    def run_meta(self) -> dict[str, dict[str, Any]]: ...
+    def set_run_meta(self, run: str, data: dict[str, Any] | None) -> None: ...

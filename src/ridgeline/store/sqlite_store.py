@@ -35,6 +35,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -74,7 +75,11 @@ CREATE TABLE IF NOT EXISTS value_refs(
     tag_id INTEGER NOT NULL, step INTEGER NOT NULL, wall_time REAL, path TEXT NOT NULL,
     offset INTEGER NOT NULL, length INTEGER NOT NULL, idx INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS value_refs_by_tag ON value_refs(tag_id);
+CREATE TABLE IF NOT EXISTS run_meta(run TEXT PRIMARY KEY, data TEXT NOT NULL);
 """
+# What users said about runs (display names, colors, tags) is not a cache of the logdir: it is
+# carried over when the index is rebuilt for a newer layout.
+_USER_TABLES = ("run_meta",)
 
 
 class IndexInUse(RuntimeError):
@@ -147,12 +152,15 @@ class SQLiteStore:
     def _open(self) -> None:
         """Open (creating or rebuilding as needed) the index file."""
         reason = None
+        kept: dict[str, list[tuple[object, ...]]] = {}
         try:
             conn = self._conn()
             version = self._schema(conn)
             if version is not None and version != SCHEMA_VERSION:
-                # The index is a cache of the logdir: an older layout is rebuilt, not migrated.
+                # The index is a cache of the logdir: an older layout is rebuilt, not migrated
+                # (what users wrote, run names and colors, is kept).
                 logger.info("index %s has an older layout; rebuilding it from the logdir", self.path)
+                kept = self._user_rows(conn)
                 self._discard(None)
             elif version is not None and not self.memory and self.try_lock_writer():
                 row = conn.execute("PRAGMA quick_check").fetchone()
@@ -164,6 +172,8 @@ class SQLiteStore:
             self._discard(reason)
         conn = self._conn()
         conn.executescript(_SCHEMA)
+        for table, rows in kept.items():
+            conn.executemany(f"INSERT OR REPLACE INTO {table} VALUES(?, ?)", rows)
         if self._schema(conn) is None:
             conn.execute("INSERT INTO meta VALUES('schema', ?)", (str(SCHEMA_VERSION),))
             conn.execute("INSERT INTO meta VALUES('generation', '0')")
@@ -221,6 +231,16 @@ class SQLiteStore:
     def forget_cached_ids(self) -> None:
         """Drop in-memory tag ids (another process may have rewritten the tables)."""
         self._tag_ids.clear()
+
+    @staticmethod
+    def _user_rows(conn: sqlite3.Connection) -> dict[str, list[tuple[object, ...]]]:
+        kept: dict[str, list[tuple[object, ...]]] = {}
+        for table in _USER_TABLES:
+            try:
+                kept[table] = conn.execute(f"SELECT * FROM {table}").fetchall()
+            except sqlite3.Error:  # a layout from before the table existed
+                continue
+        return kept
 
     @staticmethod
     def _schema(conn: sqlite3.Connection) -> int | None:
@@ -584,6 +604,24 @@ class SQLiteStore:
     def generation(self) -> int:
         row = self._conn().execute("SELECT value FROM meta WHERE key='generation'").fetchone()
         return int(row[0])
+
+    # ---- what users say about runs ------------------------------------------------------------
+
+    def run_meta(self) -> dict[str, dict[str, Any]]:
+        rows = self._conn().execute("SELECT run, data FROM run_meta").fetchall()
+        return {r[0]: json.loads(r[1]) for r in rows}
+
+    def set_run_meta(self, run: str, data: dict[str, Any] | None) -> None:
+        """Replace what is said about ``run`` (None or {} forgets it); bumps the generation so
+        every open dashboard reads it again."""
+        with self._write_lock:
+            conn = self._conn()
+            if data:
+                conn.execute("INSERT OR REPLACE INTO run_meta VALUES(?, ?)", (run, json.dumps(data)))
+            else:
+                conn.execute("DELETE FROM run_meta WHERE run=?", (run,))
+            conn.execute("UPDATE meta SET value=CAST(value AS INTEGER)+1 WHERE key='generation'")
+            conn.commit()
 
     def __del__(self) -> None:
         with contextlib.suppress(Exception):

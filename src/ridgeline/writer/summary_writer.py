@@ -9,6 +9,7 @@ arguments and hands them to the event file writer. Scalars live here; every othe
 
 from __future__ import annotations
 
+import functools
 import os
 import socket
 import time
@@ -18,8 +19,10 @@ from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from ridgeline.plugins.hparams import plugin_data_pb2 as pd
+from ridgeline.plugins.hparams.summary import session_end_pb, session_start_pb
 from ridgeline.plugins.scalars.metadata import create_summary_metadata
-from ridgeline.proto import event_pb2
+from ridgeline.proto import event_pb2, summary_pb2
 from ridgeline.writer import default as _default
 from ridgeline.writer.event_file import FILE_VERSION, EventFileWriter
 from ridgeline.writer.file_writer import FileWriter, NullEventFileWriter
@@ -32,6 +35,29 @@ if TYPE_CHECKING:
 
 _SCALAR_METADATA = create_summary_metadata()
 _now = time.time
+
+
+def _same(summary: summary_pb2.Summary) -> summary_pb2.Summary:
+    return summary
+
+
+def flatten_config(config: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """``{"opt": {"lr": 0.1}}`` -> ``{"opt.lr": 0.1}``; values hparams cannot hold (lists,
+    None, objects) become their ``str``."""
+    out: dict[str, Any] = {}
+    for key, value in config.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            out.update(flatten_config(value, name + "."))
+        elif isinstance(value, bool | str) or (
+            isinstance(value, int | float) and not isinstance(value, bool)
+        ):
+            out[name] = value
+        elif hasattr(value, "item") and getattr(value, "ndim", 1) == 0:  # numpy / torch scalars
+            out[name] = value.item()
+        else:
+            out[name] = str(value)
+    return out
 
 
 def default_logdir(comment: str = "") -> str:
@@ -58,6 +84,11 @@ class SummaryWriter(KindMethods, ModelMethods):
         write_to_disk: False makes every call a no-op that writes nothing (tensorboardX).
         logdir: tensorboardX's name for ``log_dir``.
         comet_config: accepted for tensorboardX compatibility; Comet is not used.
+        config: the run's configuration (learning rate, optimizer...), W&B style: written as
+            the run's hyperparameters (nested mappings flattened to ``a.b`` keys), shown in
+            the runs table and the hparams dashboard. When the writer closes, the session is
+            marked finished — or failed when a ``with`` block exits with an exception — so the
+            runs table tells a crashed run from a finished one.
     """
 
     def __init__(
@@ -73,6 +104,7 @@ class SummaryWriter(KindMethods, ModelMethods):
         logdir: str | os.PathLike[str] | None = None,
         write_to_disk: bool = True,
         comet_config: Mapping[str, Any] | None = None,
+        config: Mapping[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
         if log_dir is None:
@@ -89,6 +121,9 @@ class SummaryWriter(KindMethods, ModelMethods):
         self._default_step: int | None = None  # set by use_metadata
         self._default_walltime: float | None = None
         self._get_file_writer()
+        self._config = flatten_config(config) if config else None
+        if self._config is not None:
+            self._write_session(session_start_pb(self._config))
         self._system: SystemMonitor | None = None
         if system_metrics:
             from ridgeline.writer.system_metrics import DEFAULT_INTERVAL, SystemMonitor
@@ -243,9 +278,15 @@ class SummaryWriter(KindMethods, ModelMethods):
 
     def close(self) -> None:
         """Flush and close all files. Logging again afterwards opens a new file."""
+        self._close(failed=False)
+
+    def _close(self, failed: bool) -> None:
         if self._system is not None:
             self._system.stop()
             self._system = None
+        if self._config is not None and self._file_writer is not None and not self._file_writer.closed:
+            self._write_session(session_end_pb(pd.STATUS_FAILURE if failed else pd.STATUS_SUCCESS))
+            self._config = None
         for writer in [self._file_writer, *self._sub_writers.values()]:
             if writer is not None:
                 writer.close()
@@ -260,7 +301,10 @@ class SummaryWriter(KindMethods, ModelMethods):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.close()
+        self._close(failed=exc_type is not None)
+
+    def _write_session(self, summary: summary_pb2.Summary) -> None:
+        self._get_file_writer().add_summary(functools.partial(_same, summary), 0, time.time())
 
     @contextmanager
     def use_metadata(

@@ -4,13 +4,12 @@
 // band per run.
 import { useMemo, useState } from "preact/hooks";
 import { api, type Category, type Chart, kinds, type TagsByRun } from "../../api/client";
-import { type Band, BandChart, type BandLine } from "../../charts/BandChart";
 import { type Line, LineChart } from "../../charts/LineChart";
 import { smooth } from "../../charts/smoothing";
 import { useFetch, useVisible } from "../../core/hooks";
 import type { ViewState } from "../../core/urlState";
 
-interface Common { view: ViewState; generation: number; colors: Record<string, string>; scalarTags: TagsByRun; selectedRuns: string[] }
+interface Common { view: ViewState; generation: number; colors: Record<string, string>; labels: Record<string, string>; scalarTags: TagsByRun; selectedRuns: string[] }
 
 const DASHES: (number[] | undefined)[] = [undefined, [6, 4], [2, 3], [10, 3, 2, 3]];
 
@@ -27,57 +26,64 @@ function MultilineChart(props: Common & { chart: Chart }) {
   }, [props.chart, props.selectedRuns.join("\n"), props.scalarTags]);
   const data = useFetch(pairs.length ? () => api.scalarBatch(pairs, 1000) : null, [pairs, props.generation]);
   const tagsInChart = [...new Set(pairs.map((p) => p.tag))];
+  // Another scalar as the x axis is for the scalars dashboard; these charts fall back to steps.
+  const axis = props.view.xAxis.startsWith("tag:") ? "step" : props.view.xAxis as "step" | "relative" | "wall";
   const lines: Line[] = (data.data ?? []).map((s) => {
     const t0 = s.wall_time[0] ?? 0;
-    const x = props.view.xAxis === "step" ? s.step : props.view.xAxis === "relative" ? s.wall_time.map((w) => w - t0) : s.wall_time;
+    const x = axis === "step" ? s.step : axis === "relative" ? s.wall_time.map((w) => w - t0) : s.wall_time;
     // The run decides the color (as everywhere), the tag the dash pattern.
     const dash = DASHES[tagsInChart.indexOf(s.tag) % DASHES.length];
-    return { label: `${s.run}: ${s.tag}`, color: props.colors[s.run] ?? "#888", dash, x, y: s.value, smoothed: smooth(s.value, props.view.smoothing), steps: s.step, walls: s.wall_time };
+    return { key: s.run, label: `${props.labels[s.run] || s.run}: ${s.tag}`, color: props.colors[s.run] ?? "#888", dash, x, y: s.value, smoothed: smooth(s.value, props.view.smoothing), steps: s.step, walls: s.wall_time };
   });
   if (!pairs.length) return <div class="muted">No scalar tag of the selected runs matches {(props.chart.multiline ?? []).join(", ")}.</div>;
   return (
     <>
-      {data.data ? <LineChart lines={lines} opts={{ xType: props.view.xAxis, logX: props.view.logX, logY: props.view.logY, ignoreOutliers: props.view.ignoreOutliers, dark: props.view.dark, height: 240 }} />
+      {data.data ? <LineChart lines={lines} opts={{ xType: axis, logX: props.view.logX, logY: props.view.logY, ignoreOutliers: props.view.ignoreOutliers, dark: props.view.dark, height: 240, tipSort: props.view.tipSort, tipRows: props.view.tipRows }} />
         : <div class="loading" style={{ height: 240 }}>loading…</div>}
-      <div class="legend">{lines.map((l) => (
-        <span key={l.label}>
-          <svg width="22" height="8"><line x1="0" y1="4" x2="22" y2="4" stroke={l.color} stroke-width="2" stroke-dasharray={l.dash?.join(" ")} /></svg> {l.label}
-        </span>
-      ))}</div>
+      <Legend lines={lines} />
     </>
   );
 }
 
+// Every selected run in one chart: its value line with the lower–upper band around it.
 function MarginChart(props: Common & { chart: Chart }) {
   const series = props.chart.margin ?? [];
   const pairs = props.selectedRuns.flatMap((run) => series.flatMap((m) => [m.value, m.lower, m.upper].filter((t) => props.scalarTags[run]?.[t]).map((tag) => ({ run, tag }))));
   const data = useFetch(pairs.length ? () => api.scalarBatch(pairs, 1000) : null, [pairs.map((p) => p.run + p.tag).join(","), props.generation]);
   if (!pairs.length) return <div class="muted">The selected runs have none of {series.map((m) => m.value).join(", ")}.</div>;
-  if (!data.data) return <div class="loading" style={{ height: 220 }}>loading…</div>;
-  const charts = [];
+  if (!data.data) return <div class="loading" style={{ height: 240 }}>loading…</div>;
+  const axis = props.view.xAxis.startsWith("tag:") ? "step" : props.view.xAxis as "step" | "relative" | "wall";
+  const lines: Line[] = [];
   for (const run of props.selectedRuns) {
-    for (const m of series) {
+    for (const [k, m] of series.entries()) {
       const get = (tag: string) => data.data!.find((s) => s.run === run && s.tag === tag);
       const v = get(m.value);
       if (!v) continue;
-      const lo = get(m.lower), hi = get(m.upper);
-      const at = (s: typeof v | undefined) => { const map = new Map(s ? s.step.map((st, i) => [st, s.value[i]]) : []); return v.step.map((st) => map.get(st) ?? null); };
-      const color = props.colors[run] ?? "#888";
-      const lines: BandLine[] = [
-        { label: m.lower, y: at(lo), color, width: 0.5, show: false },
-        { label: m.upper, y: at(hi), color, width: 0.5, show: false },
-        { label: m.value, y: v.value, color, width: 2, show: true },
-      ];
-      const bands: Band[] = [{ lower: 0, upper: 1, fill: color + "33" }];
-      charts.push(
-        <div key={run + m.value}>
-          <div class="run-label"><span class="swatch" style={{ background: color }} /> {run}: {m.value}</div>
-          <BandChart x={v.step} lines={lines} bands={bands} dark={props.view.dark} />
-        </div>,
-      );
+      const at = (s: typeof v | undefined) => { const map = new Map(s ? s.step.map((st, i) => [st, s.value[i]]) : []); return v.step.map((st) => map.get(st) ?? Number.NaN); };
+      const t0 = v.wall_time[0] ?? 0;
+      lines.push({
+        key: run, label: `${props.labels[run] || run}: ${m.value}`, color: props.colors[run] ?? "#888", dash: DASHES[k % DASHES.length],
+        x: axis === "step" ? v.step : axis === "relative" ? v.wall_time.map((w) => w - t0) : v.wall_time,
+        y: v.value, smoothed: v.value, steps: v.step, walls: v.wall_time, band: { lo: at(get(m.lower)), hi: at(get(m.upper)) },
+      });
     }
   }
-  return <>{charts}</>;
+  return (
+    <>
+      <LineChart lines={lines} opts={{ xType: axis, logX: props.view.logX, logY: props.view.logY, ignoreOutliers: false, dark: props.view.dark, height: 240, tipSort: props.view.tipSort, tipRows: props.view.tipRows }} />
+      <Legend lines={lines} />
+    </>
+  );
+}
+
+function Legend(props: { lines: Line[] }) {
+  return (
+    <div class="legend">{props.lines.map((l) => (
+      <span key={l.label}>
+        <svg width="22" height="8"><line x1="0" y1="4" x2="22" y2="4" stroke={l.color} stroke-width="2" stroke-dasharray={l.dash?.join(" ")} /></svg> {l.label}
+      </span>
+    ))}</div>
+  );
 }
 
 function ChartCard(props: Common & { chart: Chart }) {

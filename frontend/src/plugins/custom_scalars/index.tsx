@@ -4,7 +4,7 @@ import type { DashboardProps, DashboardSpec } from "../../core/registry";
 import { LineSettings } from "../../core/settings";
 
 const Dash = lazy(() => import("./CustomScalarsDashboard").then((m) => ({
-  default: (p: DashboardProps) => <m.CustomScalarsDashboard view={p.view} generation={p.generation} colors={p.colors} scalarTags={p.scalarTags ?? {}} selectedRuns={p.selectedRuns} />,
+  default: (p: DashboardProps) => <m.CustomScalarsDashboard view={p.view} generation={p.generation} colors={p.colors} labels={p.labels} scalarTags={p.scalarTags ?? {}} selectedRuns={p.selectedRuns} />,
 })));
 
 export const dashboards: DashboardSpec[] = [{

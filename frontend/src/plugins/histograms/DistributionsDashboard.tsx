@@ -17,7 +17,7 @@ function RunDistribution(props: Common & { run: string; tag: string }) {
   const chart = useMemo(() => {
     if (!d.data) return null;
     const t0 = d.data.wall_time[0] ?? 0;
-    const x = props.view.xAxis === "step" ? d.data.step : props.view.xAxis === "relative" ? d.data.wall_time.map((w) => w - t0) : d.data.wall_time;
+    const x = props.view.xAxis === "step" || props.view.xAxis.startsWith("tag:") ? d.data.step : props.view.xAxis === "relative" ? d.data.wall_time.map((w) => w - t0) : d.data.wall_time;
     const lines: BandLine[] = NAMES.map((label, k) => ({ label, y: d.data!.percentiles.map((p) => p[k]), color, width: k === 4 ? 2 : 0.5, show: k === 4 || k === 0 || k === 8 }));
     const bands: Band[] = [[0, 8, "22"], [1, 7, "33"], [2, 6, "44"], [3, 5, "66"]].map(([lo, hi, a]) => ({ lower: lo as number, upper: hi as number, fill: color + a }));
     return { x, lines, bands };

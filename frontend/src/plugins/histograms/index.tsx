@@ -23,5 +23,5 @@ function HistogramSettings({ view, setView }: SettingsProps) {
 
 export const dashboards: DashboardSpec[] = [
   { id: "histograms", label: "Histograms", order: 50, plugins: ["histograms"], runs: "tags", tagsPlugin: "histograms", component: Histograms, Settings: HistogramSettings },
-  { id: "distributions", label: "Distributions", order: 60, plugins: ["histograms"], runs: "tags", tagsPlugin: "histograms", component: Distributions, Settings: XAxisSetting },
+  { id: "distributions", label: "Distributions", order: 60, plugins: ["histograms"], runs: "tags", tagsPlugin: "histograms", component: Distributions, Settings: (p: SettingsProps) => <XAxisSetting view={p.view} setView={p.setView} /> },
 ];

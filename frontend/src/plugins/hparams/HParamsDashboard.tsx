@@ -270,6 +270,7 @@ export function HParamsDashboard(props: Props) {
                 <div class="cards">
                   {openedTags.map(({ run, tag }) => (
                     <ScalarCard key={run + "\n" + tag} tag={run === opened ? tag : `${run.slice(opened.length + 1)}/${tag}`} seriesTag={tag} runs={[run]} colors={props.colors}
+                      labels={{}} groups={null} xTags={[]} setView={props.setView}
                       view={props.view} generation={props.generation} pinned={false} onPin={() => undefined} />
                   ))}
                 </div>
