@@ -135,7 +135,7 @@ export function App() {
   const colors: Record<string, string> = {};
   const labels: Record<string, string> = {};
   for (const r of everyRun) {
-    colors[r] = runColor(r, rowOf.get(r)?.color);
+    colors[r] = runColor(r, rowOf.get(r)?.color || rowOf.get(r)?.auto_color);
     labels[r] = rowOf.get(r)?.display_name || r;
   }
   const allRuns = tagsForRuns ? everyRun.filter((r) => tagsForRuns[r]) : everyRun;
@@ -171,6 +171,7 @@ export function App() {
         {status && status.logdirs.length > 0 && (
           <span class="logdir" title={`Reading ${status.logdirs.join(", ")}`}>{status.logdirs.join(", ")}</span>
         )}
+        {document.documentElement.dataset.report && <span class="report-badge" title="An exported report: read-only, no server">report of {document.documentElement.dataset.report}</span>}
         <button class="reload" title="Read new data now" onClick={reload}>reload</button>
         <select class="reload-every" title="Reload by itself every…" value={String(view.reloadSecs)}
           onChange={(e) => setView({ reloadSecs: Number((e.target as HTMLSelectElement).value) })}>

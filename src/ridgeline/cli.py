@@ -1,9 +1,10 @@
-"""The ``ridgeline`` command: serve a logdir, write the demo, inspect event files.
+"""The ``ridgeline`` command: serve a logdir, write the demo, inspect event files, export a report.
 
 ridgeline --logdir runs [--port 6006] [--host 127.0.0.1] [--db PATH] [--reindex]
 ridgeline serve --logdir_spec a:runs/a,b:runs/b
 ridgeline demo [--logdir DIR]
 ridgeline inspect --logdir runs
+ridgeline export --logdir runs --out report.html [--dashboards scalars,hparams] [--all-points]
 
 Nothing is written or changed before everything that can fail early has been checked (the
 port is bound, the logdir is a folder, the index can be opened).
@@ -321,7 +322,66 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
     p_list = argparse.ArgumentParser(
         prog="ridgeline list", description="List the ridgeline servers running here."
     )
-    return main, {"serve": p_serve, "demo": p_demo, "inspect": p_inspect, "list": p_list}
+    p_export = argparse.ArgumentParser(
+        prog="ridgeline export",
+        description="Write one self-contained HTML file of a logdir's dashboards (opens offline, no server).",
+    )
+    p_export.add_argument("--logdir", help="folder of runs (comma-separated for several)")
+    p_export.add_argument("--logdir_spec", help="name1:path1,name2:path2")
+    p_export.add_argument("--out", required=True, help="the HTML file to write (e.g. report.html)")
+    p_export.add_argument(
+        "--dashboards",
+        default="",
+        help="comma-separated: scalars,custom_scalars,hparams,text,histograms,distributions (default: all with data)",
+    )
+    p_export.add_argument("--runs", default="", help="only runs whose name matches this regex")
+    points = p_export.add_mutually_exclusive_group()
+    points.add_argument(
+        "--points",
+        type=int,
+        default=2000,
+        help="at most this many points per scalar series, spikes kept (default 2000)",
+    )
+    points.add_argument("--all-points", action="store_true", help="every point of every series")
+    p_export.add_argument("--title", default=None, help="the page title")
+    return main, {"serve": p_serve, "demo": p_demo, "inspect": p_inspect, "list": p_list, "export": p_export}
+
+
+def export(args: argparse.Namespace) -> None:
+    from ridgeline.data.local_provider import LocalDataProvider
+    from ridgeline.ingest.ingester import Ingester
+    from ridgeline.server.report import ReportError, write_report
+    from ridgeline.store import SQLiteStore
+
+    logdirs = _logdirs(args)
+    _check_logdirs(logdirs)
+    missing = [p for _, p in logdirs if not os.path.isdir(p)]
+    if missing:
+        raise SystemExit(f"ridgeline: --logdir {', '.join(missing)} does not exist")
+    if args.points is not None and args.points < 4 and not args.all_points:
+        raise SystemExit("ridgeline: --points must be at least 4")
+    with tempfile.TemporaryDirectory() as tmp:
+        store = SQLiteStore(os.path.join(tmp, "export.sqlite"))
+        ingester = Ingester(store, logdirs)
+        ingester.reload()
+        provider = LocalDataProvider(store, ingester)
+        try:
+            stats = write_report(
+                provider,
+                args.out,
+                dashboards=[d.strip() for d in args.dashboards.split(",") if d.strip()] or None,
+                runs=args.runs or None,
+                points=None if args.all_points else args.points,
+                title=args.title,
+            )
+        except ReportError as exc:
+            raise SystemExit(f"ridgeline: {exc}") from None
+        finally:
+            store.close()
+    print(
+        f"wrote {stats.path} ({stats.bytes / 1e6:.1f} MB: {stats.runs} runs, {stats.series} series, "
+        f"{stats.points:,} points) in {stats.seconds:.1f} s; open it in a browser, no server needed"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -335,7 +395,9 @@ def main(argv: list[str] | None = None) -> None:
         command = "serve"
         args = parser.parse_args(argv)
     try:
-        {"serve": serve, "demo": demo, "inspect": inspect, "list": list_servers}[command](args)
+        {"serve": serve, "demo": demo, "inspect": inspect, "list": list_servers, "export": export}[command](
+            args
+        )
     except KeyboardInterrupt:  # Ctrl-C before the server took over signal handling
         print("Ridgeline stopped.")
     except BrokenPipeError:  # `ridgeline inspect | head`: the reader left; not an error of ours

@@ -46,7 +46,7 @@ def test_health_badge_panel_and_chart_link(tmp_path: Path, artifacts: Path, open
         page = open_page(served.url + "/?dark=0", width=1300, height=800)
 
         def badge(run: str, page: Any = page) -> Any:
-            return page.locator(".runs li", has_text=run).locator(".health-badge")
+            return page.locator(".runs-grid tr.run-row", has_text=run).locator(".health-badge")
 
         badge("diverged").wait_for(timeout=30_000)
         assert badge("healthy").count() == 0

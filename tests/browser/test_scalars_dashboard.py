@@ -26,7 +26,7 @@ def test_demo_dashboard(page, artifacts: Path) -> None:  # type: ignore[no-untyp
     assert {"train/loss", "train/accuracy", "train/learning_rate", "val/loss", "val/accuracy"} <= set(tags)
     groups = page.locator(".group h2").all_inner_texts()
     assert any(g.startswith("train") for g in groups) and any(g.startswith("val") for g in groups)
-    assert page.locator(".runs li").count() == 5
+    assert page.locator(".runs-grid tr.run-row").count() == 5
     page.screenshot(path=str(artifacts / "scalars-dashboard.png"))
 
     # Hover shows a tooltip listing every run.
@@ -46,7 +46,7 @@ def test_demo_dashboard(page, artifacts: Path) -> None:  # type: ignore[no-untyp
     page.wait_for_function("() => location.search.includes('smooth=0.95')")
 
     # Toggling a run removes it from the charts (and the URL keeps it).
-    page.locator(".runs li", has_text="baseline").locator("input").uncheck()
+    page.locator(".runs-grid tr.run-row", has_text="baseline").locator("td.sel input").uncheck()
     page.wait_for_function("() => location.search.includes('hide=baseline')")
     over.hover(position={"x": box["width"] * 0.4, "y": box["height"] * 0.5})
     tooltip.wait_for(state="visible")
@@ -61,7 +61,7 @@ def test_demo_dashboard(page, artifacts: Path) -> None:  # type: ignore[no-untyp
     page.reload()
     page.wait_for_selector(".card canvas")
     assert page.locator("input.tag-filter").input_value() == "^val/(loss|accuracy)$"
-    assert not page.locator(".runs li", has_text="baseline").locator("input").is_checked()
+    assert not page.locator(".runs-grid tr.run-row", has_text="baseline").locator("td.sel input").is_checked()
     page.screenshot(path=str(artifacts / "scalars-filtered.png"))
 
 

@@ -213,3 +213,20 @@ def test_inspect_reads_exact_points(logdir: Path, tmp_path: Path) -> None:
     assert got["range"]["mean"] == pytest.approx(sum(values) / 5)
     assert got["range"]["change"] == pytest.approx(values[-1] - values[0])
     assert [e["run"] for e in body["errors"]] == ["x"]
+
+
+def test_colors_are_given_once_and_never_move(logdir: Path, tmp_path: Path) -> None:
+    client, store = _client(logdir, tmp_path / "i.sqlite")
+    body = client.get("/api/plugins/runs/table").json()
+    colors = {r["name"]: r["auto_color"] for r in body["runs"]}
+    # Seven runs seen together: seven different colors of the palette.
+    assert len(set(colors.values())) == 7 and set(colors.values()) <= set(body["palette"])
+    # A user color wins but the given one is kept; new runs get unused colors, old ones stay.
+    client.put("/api/plugins/runs/meta", json={"run": "lr0.1", "color": "#000000"})
+    with SummaryWriter(logdir / "aaa_new") as w:
+        w.add_scalar("loss", 1.0, 0)
+    store.close()
+    client2, _ = _client(logdir, tmp_path / "i.sqlite")
+    rows = {r["name"]: r for r in client2.get("/api/plugins/runs/table").json()["runs"]}
+    assert {r: rows[r]["auto_color"] for r in colors} == colors
+    assert rows["lr0.1"]["color"] == "#000000" and rows["aaa_new"]["auto_color"] not in colors.values()

@@ -44,13 +44,13 @@ export interface Inspected {
 }
 export interface MetricStats { last: number | null; min: number | null; max: number | null; best: number | null; best_step: number | null }
 export interface RunRow {
-  name: string; display_name: string; color: string; tags: string[]; notes: string;
+  name: string; display_name: string; color: string; auto_color: string; tags: string[]; notes: string;
   status: "running" | "finished" | "crashed"; status_reason: string;
   started: number | null; last_write: number | null; duration: number | null;
   hparams: Record<string, string | number | boolean>; last: Record<string, number | null>;
   stats: Record<string, MetricStats>;
 }
-export interface RunTable { now: number; window: number; hparams: string[]; metrics: string[]; goals: Record<string, "min" | "max">; runs: RunRow[] }
+export interface RunTable { palette: string[]; now: number; window: number; hparams: string[]; metrics: string[]; goals: Record<string, "min" | "max">; runs: RunRow[] }
 export interface RunMeta { run: string; display_name?: string; color?: string; tags?: string[]; notes?: string }
 export interface TrashEntry { id: string; run: string; logdir: string; folder: string; deleted_at: number; runs: string[] }
 

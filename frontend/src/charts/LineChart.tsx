@@ -308,7 +308,8 @@ export function LineChart(props: {
   useEffect(() => { plot.current?.redraw(false, false); }, [props.opts.pinX, props.opts.rangeX?.[0], props.opts.rangeX?.[1]]);
 
   return (
-    <div class="chart-host" ref={host} role="img" data-pin-x={props.opts.pinX ?? ""}>
+    <div class="chart-host" ref={host} role="img" data-pin-x={props.opts.pinX ?? ""}
+      data-lines={props.lines.map((l) => l.label).join("|")} data-bands={props.lines.filter((l) => l.band).length}>
       <div class="tooltip line-tip" ref={tip} style={{ display: "none" }} />
     </div>
   );

@@ -64,8 +64,9 @@ export function groupLines(
     const sm = reduceGroup(ls.map((l) => ({ x: l.x, y: smoothing > 0 ? l.smoothed : l.y })), agg, band);
     const raw = reduceGroup(ls.map((l) => ({ x: l.x, y: l.y })), agg, "none");
     const rawAt = new Map(raw.x.map((x, i) => [x, raw.center[i]]));
-    // One run alone keeps its own color; a group gets a color of its own name.
-    const color = ls.length === 1 ? colors[ls[0].key ?? ""] ?? groupColor(g) : groupColor(g);
+    // A group takes the color of its first run (by name), so "adam" stays adam_seed0's blue.
+    const first = [...ls].sort((a, b) => (a.key ?? a.label).localeCompare(b.key ?? b.label))[0];
+    const color = colors[first.key ?? ""] ?? groupColor(g);
     const stepAt = new Map<number, number>();
     const wallAt = new Map<number, number>();
     for (const l of ls) l.x.forEach((x, i) => { if (!stepAt.has(x)) { stepAt.set(x, l.steps[i]); wallAt.set(x, l.walls[i]); } });

@@ -41,6 +41,21 @@ function cellText(row: RunRow | undefined, col: Column): string {
   return String(v);
 }
 
+// Saved when the picker closes (the native "change" event; preact/compat turns onChange into
+// onInput, which fires on every move of the picker).
+function ColorInput(props: { value: string; onPick: (color: string) => void }) {
+  const ref = useRef<HTMLInputElement>(null);
+  const pick = useRef(props.onPick);
+  pick.current = props.onPick;
+  useEffect(() => {
+    const el = ref.current!;
+    const onChange = () => pick.current(el.value);
+    el.addEventListener("change", onChange);
+    return () => el.removeEventListener("change", onChange);
+  }, []);
+  return <input type="color" class="color-input" ref={ref} value={props.value} />;
+}
+
 export function RunsTable(props: Props) {
   const { view, setView, table } = props;
   const rows = useMemo(() => new Map((table?.runs ?? []).map((r) => [r.name, r])), [table]);
@@ -104,8 +119,8 @@ export function RunsTable(props: Props) {
         <span class="runs-tools">
           <button class="expand" title={view.wideRuns ? "Back to the run list" : "Expand: every column"} onClick={() => setView({ wideRuns: !view.wideRuns })}>{view.wideRuns ? "collapse" : "expand"}</button>
           <button class={panel === "columns" ? "on" : ""} title="Choose columns" onClick={() => setPanel(panel === "columns" ? "" : "columns")}>columns</button>
-          <button class={panel === "export" ? "on" : ""} title="Export the selected runs' data" onClick={() => setPanel(panel === "export" ? "" : "export")}>export</button>
-          <button class={panel === "trash" ? "on" : ""} title="Deleted runs" onClick={() => setPanel(panel === "trash" ? "" : "trash")}>trash</button>
+          <button class={`export-btn${panel === "export" ? " on" : ""}`} title="Export the selected runs' data" onClick={() => setPanel(panel === "export" ? "" : "export")}>export</button>
+          <button class={`trash-btn${panel === "trash" ? " on" : ""}`} title="Deleted runs" onClick={() => setPanel(panel === "trash" ? "" : "trash")}>trash</button>
         </span>
       </div>
       <input class="run-filter" placeholder='Filter: regex, or lr < 0.01 and optimizer == "adam"' value={view.runFilter}
@@ -187,8 +202,7 @@ export function RunsTable(props: Props) {
                   <td class="name" title={`${r}${row?.status_reason ? `\n${row.status}: ${row.status_reason}` : ""}`}>
                     <label class="swatch-pick" title="Choose this run's color">
                       <span class="swatch" style={{ background: props.colors[r] }} />
-                      <input type="color" class="color-input" value={props.colors[r]?.startsWith("#") ? props.colors[r] : "#888888"}
-                        onChange={(e) => save(r, { color: (e.target as HTMLInputElement).value })} />
+                      <ColorInput value={props.colors[r]?.startsWith("#") ? props.colors[r] : "#888888"} onPick={(c) => save(r, { color: c })} />
                     </label>
                     {editing?.run === r && editing.what === "name" ? (
                       <input class="rename-input" value={label(r)} ref={(el) => el?.focus()}

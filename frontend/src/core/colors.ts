@@ -1,6 +1,7 @@
-// Run colors: derived from the run's name alone, so a run keeps its color whatever other runs
-// appear or go (a color that follows a run's position changes when a run is added). A color
-// the user picked (kept in the index, /api/plugins/runs/meta) wins.
+// Run colors. The server gives each run a color once, when it first appears (the least used
+// of this palette, kept in the index: plugins/runs/reader.py), so a run keeps its color
+// whatever runs appear or go; a color the user picked wins. Until the runs table has loaded,
+// and for run groups, the color is derived from the name alone (same palette).
 export const PALETTE = [
   "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf",
   "#bcbd22", "#3b5bdb", "#f08c00", "#0ca678", "#c2255c", "#7048e8", "#5c940d", "#1098ad",

@@ -3,7 +3,7 @@ import type { RunRow } from "../api/client";
 import { filterRuns, sortRuns } from "./runs";
 
 const row = (name: string, lr: number, opt: string, loss: number | null, tags: string[] = []): RunRow => ({
-  name, display_name: "", color: "", tags, notes: "", status: "finished", status_reason: "", started: 1, last_write: 2,
+  name, display_name: "", color: "", auto_color: "", tags, notes: "", status: "finished", status_reason: "", started: 1, last_write: 2,
   duration: 1, hparams: { lr, optimizer: opt }, last: loss === null ? {} : { loss }, stats: {},
 });
 

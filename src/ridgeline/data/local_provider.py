@@ -247,8 +247,8 @@ class LocalDataProvider:
     def run_meta(self) -> dict[str, dict[str, object]]:
         return self.store.run_meta()
 
-    def set_run_meta(self, run: str, data: dict[str, object] | None) -> None:
-        self.store.set_run_meta(run, data)
+    def set_run_meta(self, updates: dict[str, dict[str, object] | None]) -> None:
+        self.store.set_run_meta(updates)
 
     def trash_run(self, run: str) -> TrashEntry:
         known = [r.name for r in self.list_runs()]

@@ -611,15 +611,16 @@ class SQLiteStore:
         rows = self._conn().execute("SELECT run, data FROM run_meta").fetchall()
         return {r[0]: json.loads(r[1]) for r in rows}
 
-    def set_run_meta(self, run: str, data: dict[str, Any] | None) -> None:
-        """Replace what is said about ``run`` (None or {} forgets it); bumps the generation so
-        every open dashboard reads it again."""
+    def set_run_meta(self, updates: dict[str, dict[str, Any] | None]) -> None:
+        """Replace what is said about each run (None or {} forgets it), in one transaction;
+        bumps the generation so every open dashboard reads it again."""
         with self._write_lock:
             conn = self._conn()
-            if data:
-                conn.execute("INSERT OR REPLACE INTO run_meta VALUES(?, ?)", (run, json.dumps(data)))
-            else:
-                conn.execute("DELETE FROM run_meta WHERE run=?", (run,))
+            for run, data in updates.items():
+                if data:
+                    conn.execute("INSERT OR REPLACE INTO run_meta VALUES(?, ?)", (run, json.dumps(data)))
+                else:
+                    conn.execute("DELETE FROM run_meta WHERE run=?", (run,))
             conn.execute("UPDATE meta SET value=CAST(value AS INTEGER)+1 WHERE key='generation'")
             conn.commit()
 

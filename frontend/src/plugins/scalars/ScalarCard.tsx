@@ -129,9 +129,9 @@ export function ScalarCard(props: Props) {
           <button title="Fit to data" onClick={() => chart.current?.fit()}>fit</button>
           <button title={large ? "Shrink" : "Enlarge"} onClick={() => setLarge(!large)}>{large ? "shrink" : "enlarge"}</button>
           <button title="Data table" class={table ? "on" : ""} onClick={() => setTable(!table)}>table</button>
-          <button title="Download CSV (all runs)" onClick={() => download("csv")}>CSV</button>
-          <button title="Download JSON (all runs)" onClick={() => download("json")}>JSON</button>
-          <button title="Download Parquet (all runs)" onClick={() => download("parquet")}>Parquet</button>
+          <button class="dl" title="Download CSV (all runs)" onClick={() => download("csv")}>CSV</button>
+          <button class="dl" title="Download JSON (all runs)" onClick={() => download("json")}>JSON</button>
+          <button class="dl" title="Download Parquet (all runs)" onClick={() => download("parquet")}>Parquet</button>
         </span>
       </div>
       {error && <div class="error">{error}</div>}

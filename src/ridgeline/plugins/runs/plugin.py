@@ -32,6 +32,7 @@ class RunRow(BaseModel):
     name: str
     display_name: str
     color: str
+    auto_color: str
     tags: list[str]
     notes: str
     status: str
@@ -45,6 +46,7 @@ class RunRow(BaseModel):
 
 
 class TableBody(BaseModel):
+    palette: list[str]
     now: Num
     window: Num
     hparams: list[str]
@@ -139,7 +141,9 @@ class RunsPlugin:
                     elif key == "display_name":
                         value = value.strip()
                     current[key] = value
-            provider.set_run_meta(request.run, {k: v for k, v in current.items() if v})
+            kept = provider.run_meta().get(request.run, {})
+            auto = {k: v for k, v in kept.items() if k == "auto_color"}
+            provider.set_run_meta({request.run: {**auto, **{k: v for k, v in current.items() if v}}})
             return meta_of(request.run)
 
         @r.post("/delete", response_model=TrashBody)

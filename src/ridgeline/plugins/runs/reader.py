@@ -17,6 +17,7 @@ import math
 import re
 import threading
 import time
+from collections import Counter
 from typing import Any
 
 import numpy as np
@@ -24,6 +25,14 @@ import numpy as np
 from ridgeline.data.provider import DataProvider
 from ridgeline.plugins.hparams.reader import experiment
 
+# Run colors, given once to each run when it first appears (the least used one, runs in order
+# of start) and kept in the index: a run's color never moves when runs are added, and runs
+# seen together get distinct colors (the frontend's fallback palette is the same list).
+PALETTE = [
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf",
+    "#bcbd22", "#3b5bdb", "#f08c00", "#0ca678", "#c2255c", "#7048e8", "#5c940d", "#1098ad",
+    "#e8590c", "#364fc7", "#a61e4d", "#2b8a3e", "#862e9c", "#495057", "#d9480f", "#087f5b",
+]  # fmt: skip
 DEFAULT_WINDOW = 180.0  # seconds without a write before a run counts as stopped
 # Metrics where lower is better; any other metric is taken to be better when higher.
 _LOWER_BETTER = re.compile(r"loss|err|perplexity|ppl|mse|mae|rmse|cost|nll|wer|cer|time|latency", re.I)
@@ -72,13 +81,34 @@ class RunTable:
             self._stats[(run, tag)] = (key, out)
         return out
 
+    def _assign_colors(
+        self, runs: list[str], activity: dict[str, Any], meta: dict[str, dict[str, Any]]
+    ) -> dict[str, dict[str, Any]]:
+        new = [r for r in runs if not meta.get(r, {}).get("auto_color")]
+        if not new:
+            return meta
+        used = Counter(m["auto_color"] for m in meta.values() if m.get("auto_color"))
+        rank = {c: i for i, c in enumerate(PALETTE)}
+
+        def started(run: str) -> float:
+            act = activity.get(run)
+            return act.started if act is not None and act.started is not None else math.inf
+
+        updates: dict[str, dict[str, Any] | None] = {}
+        for run in sorted(new, key=lambda r: (started(r), r)):
+            color = min(PALETTE, key=lambda c: (used[c], rank[c]))
+            used[color] += 1
+            updates[run] = {**meta.get(run, {}), "auto_color": color}
+        self.provider.set_run_meta(updates)
+        return {**meta, **{r: d for r, d in updates.items() if d}}
+
     def table(
         self, metrics: list[str], window: float = DEFAULT_WINDOW, now: float | None = None
     ) -> dict[str, Any]:
         now = time.time() if now is None else now
         runs = [r.name for r in self.provider.list_runs()]
         activity = self.provider.run_activity()
-        meta = self.provider.run_meta()
+        meta = self._assign_colors(runs, activity, self.provider.run_meta())
         exp = experiment(self.provider)
         sessions: dict[str, dict[str, Any]] = {s["run"]: s for s in exp["sessions"]}
 
@@ -136,6 +166,7 @@ class RunTable:
                     "name": run,
                     "display_name": m.get("display_name") or "",
                     "color": m.get("color") or "",
+                    "auto_color": m.get("auto_color") or "",
                     "tags": list(m.get("tags") or []),
                     "notes": m.get("notes") or "",
                     "status": status,
@@ -151,6 +182,7 @@ class RunTable:
                 }
             )
         return {
+            "palette": PALETTE,
             "now": now,
             "window": window,
             "hparams": [h["name"] for h in exp["hparams"]],

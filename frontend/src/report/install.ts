@@ -1,0 +1,3 @@
+import { installReport } from "./shim";
+
+installReport();
