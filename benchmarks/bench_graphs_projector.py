@@ -46,7 +46,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(kind: str, logdir: Path, work: Path) -> Iterator[str]:
+def server(kind: str, logdir: Path, work: Path, extra: list[str] | None = None) -> Iterator[str]:
     port = free_port()
     if kind == "ridgeline":
         cmd = [
@@ -72,6 +72,7 @@ def server(kind: str, logdir: Path, work: Path) -> Iterator[str]:
             "--host",
             "127.0.0.1",
             "--load_fast=false",
+            *(extra or []),
         ]
     proc = subprocess.Popen(
         cmd,

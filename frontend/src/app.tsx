@@ -2,7 +2,7 @@
 // (a button and an interval), the runs table, each dashboard's settings, empty/loading states. The active dashboard,
 // selected runs and settings live in the URL, so a link opens the same view.
 import { Suspense } from "preact/compat";
-import { useCallback, useEffect, useState } from "preact/hooks";
+import { useCallback, useEffect, useMemo, useState } from "preact/hooks";
 import { api, type Health, kinds, type RunInfo, type RunTable, runsApi, type Status, type TagsByRun } from "./api/client";
 import { groupKey } from "./charts/groups";
 import { runColor } from "./core/colors";
@@ -130,30 +130,48 @@ export function App() {
   const tagsForRuns: TagsByRun | null = activePlugin
     ? (kindTags?.plugin === activePlugin ? kindTags.tags : null)
     : active?.runs === "scalars" ? scalarTags : null;
-  const everyRun = runs.map((r) => r.name);
-  const rowOf = new Map((runTable?.runs ?? []).map((r) => [r.name, r]));
-  const colors: Record<string, string> = {};
-  const labels: Record<string, string> = {};
-  for (const r of everyRun) {
-    colors[r] = runColor(r, rowOf.get(r)?.color || rowOf.get(r)?.auto_color);
-    labels[r] = rowOf.get(r)?.display_name || r;
-  }
-  const allRuns = tagsForRuns ? everyRun.filter((r) => tagsForRuns[r]) : everyRun;
-  const filtered = filterRuns(allRuns, rowOf, view.runFilter);
+  // Derived maps keep their identity until what they are made of changes: charts compare them,
+  // and a new object each render would redraw every chart on every keystroke.
+  const everyRun = useMemo(() => runs.map((r) => r.name), [runs]);
+  const rowOf = useMemo(() => new Map((runTable?.runs ?? []).map((r) => [r.name, r])), [runTable]);
+  const [colors, labels] = useMemo(() => {
+    const c: Record<string, string> = {};
+    const l: Record<string, string> = {};
+    for (const r of everyRun) {
+      c[r] = runColor(r, rowOf.get(r)?.color || rowOf.get(r)?.auto_color);
+      l[r] = rowOf.get(r)?.display_name || r;
+    }
+    return [c, l];
+  }, [everyRun, rowOf]);
+  const allRuns = useMemo(() => (tagsForRuns ? everyRun.filter((r) => tagsForRuns[r]) : everyRun), [everyRun, tagsForRuns]);
+  const filtered = useMemo(() => filterRuns(allRuns, rowOf, view.runFilter), [allRuns, rowOf, view.runFilter]);
   const listed = filtered.names;
-  const selected = listed.filter((r) => !view.hidden.includes(r));
-  const groups: Record<string, string> | null = view.groupBy
-    ? Object.fromEntries(selected.map((r) => [r, groupKey(view.groupBy, labels[r], rowOf.get(r)?.hparams ?? {}, rowOf.get(r)?.tags ?? [])]))
-    : null;
+  const selected = useMemo(() => {
+    const hidden = new Set(view.hidden);
+    return listed.filter((r) => !hidden.has(r));
+  }, [listed, view.hidden]);
+  // The dashboards follow the selection a moment later: the runs table answers a keystroke or
+  // a click at once, and the charts redraw once typing pauses.
+  const selectedKey = selected.join("\n");
+  const [shownKey, setShownKey] = useState<string | null>(null);
+  useEffect(() => {
+    if (shownKey === null || !selected.length) { setShownKey(selectedKey); return; }
+    const id = window.setTimeout(() => setShownKey(selectedKey), 150);
+    return () => window.clearTimeout(id);
+  }, [selectedKey]);
+  const dashRuns = useMemo(() => (shownKey ? shownKey.split("\n") : []), [shownKey]);
+  const groups = useMemo(() => (view.groupBy
+    ? Object.fromEntries(dashRuns.map((r) => [r, groupKey(view.groupBy, labels[r] ?? r, rowOf.get(r)?.hparams ?? {}, rowOf.get(r)?.tags ?? [])]))
+    : null), [dashRuns, view.groupBy, labels, rowOf]);
   const common = { view, setView, generation, colors, labels, groups };
-  const xTags = [...new Set(selected.flatMap((r) => Object.keys(scalarTags?.[r] ?? {})))].sort();
+  const xTags = useMemo(() => [...new Set(dashRuns.flatMap((r) => Object.keys(scalarTags?.[r] ?? {})))].sort(), [dashRuns, scalarTags]);
   const reload = () => { setGeneration(-1); setTableNonce((n) => n + 1); };
 
   let main;
   if (!active) main = <EmptyState status={plugins === null ? null : status} />;
   else {
     const Dash = active.component;
-    main = <Dash {...common} tags={activePlugin ? tagsForRuns : null} scalarTags={scalarTags} selectedRuns={selected} />;
+    main = <Dash {...common} tags={activePlugin ? tagsForRuns : null} scalarTags={scalarTags} selectedRuns={dashRuns} />;
   }
   const Settings = active?.Settings;
 

@@ -21,3 +21,9 @@ class BadData(RidgelineError):
     """A value in an event file cannot be decoded (bad content inside valid framing)."""
 
     http_status = 422
+
+
+class Busy(RidgelineError):
+    """The index is being written (a first index of a big logdir); try again shortly."""
+
+    http_status = 503

@@ -269,3 +269,66 @@ def test_exported_report_opens_offline(sweep, browser, artifacts: Path, tmp_path
     context.close()
     assert not errors, errors
     assert all(r.startswith("file:") or r.startswith("data:") for r in requests), requests
+
+
+def test_hparams_many_sessions_columns_axes_paging_brushing(
+    tmp_path: Path, open_page, artifacts: Path
+) -> None:  # type: ignore[no-untyped-def]
+    logdir = tmp_path / "big sweep"
+    for i in range(150):
+        lr = [1e-4, 1e-3, 1e-2, 1e-1][i % 4]
+        with SummaryWriter(
+            logdir / f"r{i:03d}", config={"lr": lr, "width": 32 * (1 + i % 3), "seed": i}
+        ) as w:
+            w.add_scalar("loss", 1 + math.log10(lr) / 10 + i / 1000, 0)
+    for served in serve(["--logdir", str(logdir)], tmp_path):
+        page = open_page(served.url + "/?dark=0&dash=hparams")
+        rows = page.locator(".hp-table tbody tr")
+        page.wait_for_function(  # the first index may still be running: wait for every session
+            "() => document.querySelector('.pager .page-of')?.textContent === 'page 1 of 2 (150 sessions)'",
+            timeout=60_000,
+        )
+        assert rows.count() == 100
+        page.locator(".pager button.next").click()
+        page.wait_for_function("() => document.querySelectorAll('.hp-table tbody tr').length === 50")
+
+        # A numeric range filter on an hparam: lr >= 0.005 leaves 0.01 and 0.1 (37 + 37 sessions).
+        page.locator('.hp-filters fieldset[data-col="h:lr"] input.range-min').fill("0.005")
+        page.wait_for_function(
+            "() => document.querySelector('.session-count').textContent.startsWith('74 of 150')"
+        )
+        lrs = {float(t) for t in page.locator(".hp-table tbody tr td:nth-child(3)").all_inner_texts()}
+        assert lrs == {0.01, 0.1}
+        page.locator('.hp-filters fieldset[data-col="h:lr"] input.range-min').fill("")
+
+        # Hide a column; put lr on a log axis.
+        page.locator("button.cols-btn").click()
+        page.locator('.hp-col-row[data-col="h:seed"] input').uncheck()
+        assert "seed" not in page.locator(".hp-table th").all_inner_texts()
+        page.locator('.hp-col-row[data-col="h:lr"] select.axis-scale').select_option("log")
+
+        # The scatter matrix: one cell per metric x hparam, each axis labelled once.
+        page.locator(".filter-bar .tab", has_text="Scatter").click()
+        cells = page.locator(".hp-matrix .hp-cell")
+        assert cells.count() == 1 * 2  # loss x (lr, width)
+        labels = page.locator(".hp-matrix .axis-label").evaluate_all("els => els.map((e) => e.textContent)")
+        assert sorted(labels) == sorted(["loss", "lr (log)", "width"])
+        ticks = page.locator(".hp-matrix .tick").evaluate_all("els => els.map((e) => e.textContent)")
+        assert "0.0001" in ticks and "0.1" in ticks and "0.001" in ticks  # a log axis: decades
+        # Hover one point: the same session is marked in both cells.
+        page.locator('.hp-cell[data-cell="m:loss|h:lr"] circle').last.hover(force=True)
+        assert page.locator(".hp-matrix circle.hot").count() == 2
+        # Brush: a box over the left half of the lr cell keeps the small learning rates.
+        box = page.locator('.hp-cell[data-cell="m:loss|h:lr"] rect.frame').bounding_box()
+        assert box is not None
+        page.mouse.move(box["x"] + 2, box["y"] + 2)
+        page.mouse.down()
+        page.mouse.move(box["x"] + box["width"] * 0.45, box["y"] + box["height"] - 2, steps=4)
+        page.mouse.up()
+        page.wait_for_selector(".brush-bar")
+        brushed = int(page.locator(".brush-bar").inner_text().split()[0])
+        assert brushed == 38 + 38  # 1e-4 and 1e-3 sit left of the middle of a log axis from 1e-4 to 1e-1
+        assert page.locator(".session-count").inner_text().startswith("76 of 150")
+        page.screenshot(path=str(artifacts / "hparams-scatter-brushed.png"))
+        page.locator("button.clear-brush").click()
+        assert page.locator(".session-count").inner_text().startswith("150 of 150")

@@ -21,10 +21,10 @@ from ridgeline.data.provider import (
     TrashEntry,
 )
 from ridgeline.data.value_reader import ValueReader
-from ridgeline.errors import NotFound
+from ridgeline.errors import Busy, NotFound
 from ridgeline.ingest.ingester import Ingester
 from ridgeline.proto import summary_pb2
-from ridgeline.store.base import ScalarSeries, Store
+from ridgeline.store.base import ScalarSeries, Store, TagInfo
 
 _CACHE_SERIES = 512
 # ``events.out.tfevents.<seconds>.<host>...``: the writer's start time is in the name.
@@ -51,6 +51,7 @@ class LocalDataProvider:
         self._versions_gen = -1
         self._values = ValueReader()
         self._epoch: int | None = None
+        self._tag_list: tuple[int, list[TagInfo]] | None = None
 
     def generation(self) -> int:
         return self.store.generation()
@@ -64,8 +65,22 @@ class LocalDataProvider:
                 self._cache.clear()
                 self._sampled.clear()
                 self._versions_gen = -1
+                self._tag_list = None
             self._values.clear()
             self._epoch = epoch
+
+    def _tags(self, data_class: int | None = None) -> list[TagInfo]:
+        """Every tag of the index, read once per generation (a dashboard's requests ask for it
+        several times; with 1,000 runs one read is ~20 ms)."""
+        self._check_epoch()
+        gen = self.store.generation()
+        with self._cache_lock:
+            cached = self._tag_list
+        if cached is None or cached[0] != gen:
+            cached = (gen, self.store.tags())
+            with self._cache_lock:
+                self._tag_list = cached
+        return cached[1] if data_class is None else [t for t in cached[1] if t.data_class == data_class]
 
     def status(self) -> LogdirStatus:
         status = self.ingester.status()
@@ -76,7 +91,7 @@ class LocalDataProvider:
     def list_runs(self) -> list[RunInfo]:
         runs: dict[str, list[float | None]] = {}
         counts: dict[str, int] = {}
-        for info in self.store.tags():
+        for info in self._tags():
             runs.setdefault(info.run, []).append(info.last_wall_time)
             counts[info.run] = counts.get(info.run, 0) + 1
         for run in self.store.runs():
@@ -90,7 +105,7 @@ class LocalDataProvider:
         return out
 
     def list_plugins(self) -> list[str]:
-        found = {info.plugin for info in self.store.tags() if info.plugin and info.count > 0}
+        found = {info.plugin for info in self._tags() if info.plugin and info.count > 0}
         for asset_run in self.ingester.asset_runs.values():
             found.update(asset_run.plugins)
         return sorted(found)
@@ -116,7 +131,7 @@ class LocalDataProvider:
 
     def list_scalars(self) -> list[TagSummary]:
         out = []
-        for info in self.store.tags(summary_pb2.DATA_CLASS_SCALAR):
+        for info in self._tags(summary_pb2.DATA_CLASS_SCALAR):
             display, description = "", ""
             if info.metadata:
                 meta = summary_pb2.SummaryMetadata.FromString(info.metadata)
@@ -140,9 +155,7 @@ class LocalDataProvider:
         self._check_epoch()
         gen = self.store.generation()
         if gen != self._versions_gen:
-            self._versions = {
-                (i.run, i.tag): i.version for i in self.store.tags(summary_pb2.DATA_CLASS_SCALAR)
-            }
+            self._versions = {(i.run, i.tag): i.version for i in self._tags(summary_pb2.DATA_CLASS_SCALAR)}
             self._versions_gen = gen
         return self._versions.get((run, tag))
 
@@ -192,7 +205,7 @@ class LocalDataProvider:
 
     def list_tags(self, plugin: str) -> list[PluginTag]:
         out = []
-        for info in self.store.tags():
+        for info in self._tags():
             if info.plugin != plugin or info.count == 0:
                 continue
             meta = summary_pb2.SummaryMetadata.FromString(info.metadata) if info.metadata else None
@@ -247,8 +260,12 @@ class LocalDataProvider:
     def run_meta(self) -> dict[str, dict[str, object]]:
         return self.store.run_meta()
 
-    def set_run_meta(self, updates: dict[str, dict[str, object] | None]) -> None:
-        self.store.set_run_meta(updates)
+    def set_run_meta(self, updates: dict[str, dict[str, object] | None], wait: float = 5.0) -> None:
+        """Write between reloads (Busy after ``wait`` seconds of indexing)."""
+        with self.ingester.between_reloads(wait) as free:
+            if not free:
+                raise Busy("the logdir is being indexed; try again in a moment")
+            self.store.set_run_meta(updates, wait)
 
     def trash_run(self, run: str) -> TrashEntry:
         known = [r.name for r in self.list_runs()]

@@ -17,6 +17,7 @@ lock); other servers on the same ``--db`` serve what it writes.
 from __future__ import annotations
 
 import collections
+import contextlib
 import hashlib
 import logging
 import os
@@ -201,6 +202,18 @@ class Ingester:
             state.file_version = max(versions, default=0.0)
             self._states[run] = state
         return state
+
+    @contextlib.contextmanager
+    def between_reloads(self, timeout: float) -> Iterator[bool]:
+        """Run the block while no reload is writing (yields True), or yield False after
+        ``timeout`` seconds. Other writes to the index (what users say about runs) go here:
+        during a reload the ingester holds the index's write lock between its calls."""
+        got = self._lock.acquire(timeout=max(0.0, timeout))
+        try:
+            yield got
+        finally:
+            if got:
+                self._lock.release()
 
     def reload(self, progress: Progress | None = None) -> ReloadReport:
         """Read whatever is new; returns what was done."""

@@ -26,6 +26,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorBody, "description": "Invalid parameters"},
     404: {"model": ErrorBody, "description": "No such run, tag or value"},
     422: {"model": ErrorBody, "description": "A stored value cannot be decoded (named in detail)"},
+    503: {"model": ErrorBody, "description": "The index is busy (being written); try again"},
 }
 
 

@@ -611,18 +611,33 @@ class SQLiteStore:
         rows = self._conn().execute("SELECT run, data FROM run_meta").fetchall()
         return {r[0]: json.loads(r[1]) for r in rows}
 
-    def set_run_meta(self, updates: dict[str, dict[str, Any] | None]) -> None:
-        """Replace what is said about each run (None or {} forgets it), in one transaction;
-        bumps the generation so every open dashboard reads it again."""
-        with self._write_lock:
-            conn = self._conn()
-            for run, data in updates.items():
-                if data:
-                    conn.execute("INSERT OR REPLACE INTO run_meta VALUES(?, ?)", (run, json.dumps(data)))
-                else:
-                    conn.execute("DELETE FROM run_meta WHERE run=?", (run,))
-            conn.execute("UPDATE meta SET value=CAST(value AS INTEGER)+1 WHERE key='generation'")
-            conn.commit()
+    def set_run_meta(self, updates: dict[str, dict[str, Any] | None], wait: float = 5.0) -> None:
+        """Replace what is said about each run (None or {} forgets it), in one short
+        transaction; bumps the generation so every open dashboard reads it again.
+
+        Waits at most ``wait`` seconds for the ingester's transaction to end (then raises
+        ``sqlite3.OperationalError``). Not under ``_write_lock``: the ingester holds the file's
+        write lock between its calls, so waiting for the file while holding ``_write_lock``
+        would stop the ingester from ever committing."""
+        conn = self._conn()
+        conn.execute(f"PRAGMA busy_timeout={max(0, int(wait * 1000))}")
+        try:
+            # Take the write lock up front: a deferred transaction that reads first fails at
+            # once (no waiting) if the ingester commits in between.
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                for run, data in updates.items():
+                    if data:
+                        conn.execute("INSERT OR REPLACE INTO run_meta VALUES(?, ?)", (run, json.dumps(data)))
+                    else:
+                        conn.execute("DELETE FROM run_meta WHERE run=?", (run,))
+                conn.execute("UPDATE meta SET value=CAST(value AS INTEGER)+1 WHERE key='generation'")
+                conn.commit()
+            except BaseException:
+                conn.rollback()
+                raise
+        finally:
+            conn.execute("PRAGMA busy_timeout=60000")
 
     def __del__(self) -> None:
         with contextlib.suppress(Exception):

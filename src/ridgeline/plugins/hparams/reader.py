@@ -159,20 +159,17 @@ def experiment(provider: DataProvider) -> dict[str, Any]:
     scalars = provider.list_scalars()
     if not metric_infos:  # infer: every scalar tag of a session's run and its sub-runs
         for sc in scalars:
-            for run in sessions:
-                if sc.run == run or sc.run.startswith(run + "/"):
-                    group = sc.run[len(run) + 1 :] if sc.run != run else ""
-                    key = _metric_key(group, sc.tag)
-                    metric_infos.setdefault(
-                        key,
-                        {
-                            "key": key,
-                            "group": group,
-                            "tag": sc.tag,
-                            "display_name": sc.tag,
-                            "description": "",
-                        },
-                    )
+            # The sessions this run belongs to: itself and each folder above it (a dict lookup
+            # per level, not a scan of every session: 1,000 sessions x 3,000 tags stay fast).
+            parts = sc.run.split("/")
+            above = ["/".join(parts[:i]) for i in range(len(parts), 0, -1)]
+            for run in (r for r in above if r in sessions):
+                group = sc.run[len(run) + 1 :] if sc.run != run else ""
+                key = _metric_key(group, sc.tag)
+                metric_infos.setdefault(
+                    key,
+                    {"key": key, "group": group, "tag": sc.tag, "display_name": sc.tag, "description": ""},
+                )
     # The index keeps each tag's newest value: no series is read, however big the sweep.
     last_values = {(sc.run, sc.tag): sc.last_value for sc in scalars}
     for s in sessions.values():

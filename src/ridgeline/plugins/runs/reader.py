@@ -13,6 +13,7 @@ the hparams session ended with failure/abort or a metric's newest value is NaN/Â
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 import threading
@@ -33,7 +34,8 @@ PALETTE = [
     "#bcbd22", "#3b5bdb", "#f08c00", "#0ca678", "#c2255c", "#7048e8", "#5c940d", "#1098ad",
     "#e8590c", "#364fc7", "#a61e4d", "#2b8a3e", "#862e9c", "#495057", "#d9480f", "#087f5b",
 ]  # fmt: skip
-DEFAULT_WINDOW = 180.0  # seconds without a write before a run counts as stopped
+DEFAULT_WINDOW = 180.0
+logger = logging.getLogger(__name__)  # seconds without a write before a run counts as stopped
 # Metrics where lower is better; any other metric is taken to be better when higher.
 _LOWER_BETTER = re.compile(r"loss|err|perplexity|ppl|mse|mae|rmse|cost|nll|wer|cer|time|latency", re.I)
 
@@ -99,7 +101,10 @@ class RunTable:
             color = min(PALETTE, key=lambda c: (used[c], rank[c]))
             used[color] += 1
             updates[run] = {**meta.get(run, {}), "auto_color": color}
-        self.provider.set_run_meta(updates)
+        try:
+            self.provider.set_run_meta(updates, wait=0.25)  # a table read never waits long
+        except Exception as exc:  # noqa: BLE001 - the index busy or read-only: shown now, kept next time
+            logger.debug("could not keep the runs' colors in the index yet (%s); will retry", exc)
         return {**meta, **{r: d for r, d in updates.items() if d}}
 
     def table(
