@@ -171,7 +171,7 @@ export function App() {
   if (!active) main = <EmptyState status={plugins === null ? null : status} />;
   else {
     const Dash = active.component;
-    main = <Dash {...common} tags={activePlugin ? tagsForRuns : null} scalarTags={scalarTags} selectedRuns={dashRuns} />;
+    main = <Dash {...common} tags={activePlugin ? tagsForRuns : null} scalarTags={scalarTags} selectedRuns={dashRuns} plugins={plugins ?? []} />;
   }
   const Settings = active?.Settings;
 

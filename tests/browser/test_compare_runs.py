@@ -332,3 +332,54 @@ def test_hparams_many_sessions_columns_axes_paging_brushing(
         page.screenshot(path=str(artifacts / "hparams-scatter-brushed.png"))
         page.locator("button.clear-brush").click()
         assert page.locator(".session-count").inner_text().startswith("150 of 150")
+
+
+YELLOW = """(el) => { const c = el.getContext('2d'); const d = c.getImageData(0, 0, el.width, el.height).data; let n = 0;
+  for (let i = 0; i < d.length; i += 4) if (d[i] > 200 && d[i + 1] > 190 && d[i + 2] < 120 && d[i + 3] > 0) n++; return n; }"""
+
+
+def test_histograms_round_ticks_offset_axis_and_color_by_step(
+    demo_server, open_page, artifacts: Path
+) -> None:  # type: ignore[no-untyped-def]
+    page = open_page(demo_server.url + "/?dark=0&dash=histograms")
+    canvas = page.locator('.card[data-tag="layer1/weight"] .histogram canvas').first
+    canvas.wait_for(timeout=60_000)
+    page.wait_for_function("(el) => el.dataset.xTicks", arg=canvas.element_handle())
+    ticks = canvas.get_attribute("data-x-ticks").split()  # type: ignore[union-attr]
+    values = [float(t) for t in ticks]
+    steps = {round(b - a, 9) for a, b in zip(values, values[1:], strict=False)}
+    assert len(steps) == 1
+    step = steps.pop()
+    assert round(step / 10 ** math.floor(math.log10(step)), 6) in (1, 2, 5)  # a round step
+    assert all(re.fullmatch(r"-?\d+(\.\d{1,2})?", t) for t in ticks), ticks
+    assert canvas.get_attribute("data-y-ticks").split()[0] == "0"  # type: ignore[union-attr]
+    assert canvas.evaluate(YELLOW) == 0  # the run's own color
+    page.locator("select.hist-offset").select_option("relative")
+    page.locator("select.hist-color").select_option("step")
+    page.wait_for_function(
+        "() => location.search.includes('hoffset=relative') && location.search.includes('hcolor=step')"
+    )
+    page.wait_for_function("(el) => el.dataset.yTicks.startsWith('0.0s')", arg=canvas.element_handle())
+    assert canvas.get_attribute("data-y-ticks").split()[-1].endswith(("s", "m", "h"))  # type: ignore[union-attr]
+    assert canvas.evaluate(YELLOW) > 200  # the oldest slice in the ramp's light yellow
+    page.screenshot(path=str(artifacts / "histograms-by-step.png"))
+
+
+def test_time_series_mixes_kinds_with_a_type_filter(demo_server, open_page, artifacts: Path) -> None:  # type: ignore[no-untyped-def]
+    page = open_page(demo_server.url + "/?dark=0&dash=timeseries")
+    page.wait_for_selector(".timeseries .card canvas", timeout=60_000)
+    bar = page.locator(".timeseries .filter-bar")
+    total = int(re.search(r"(\d+) of (\d+) cards", bar.inner_text()).group(2))  # type: ignore[union-attr]
+    page.locator(".timeseries input.tag-filter").fill("^layer1/")
+    page.wait_for_function("() => document.querySelectorAll('.timeseries .card').length === 2")
+    assert page.locator(".timeseries section.group h2").inner_text().startswith("layer1 (2 histograms)")
+    page.locator(".timeseries input.tag-filter").fill("")
+    page.wait_for_selector(".timeseries .image-card")
+    kinds_shown = page.locator(".timeseries section.group h2").all_inner_texts()
+    assert any("image" in k for k in kinds_shown) and any("scalar" in k for k in kinds_shown)
+    page.locator('.timeseries input[data-kind="images"]').uncheck()
+    page.wait_for_function("() => !document.querySelector('.timeseries .image-card')")
+    assert "tstypes=scalars%2Chistograms" in page.url
+    shown = int(re.search(r"(\d+) of (\d+) cards", bar.inner_text()).group(1))  # type: ignore[union-attr]
+    assert shown < total
+    page.screenshot(path=str(artifacts / "time-series.png"))

@@ -62,7 +62,8 @@ export function RunsTable(props: Props) {
   const allColumns = useMemo(() => columnsOf(table?.hparams ?? [], table?.metrics ?? []), [table]);
   const label = (r: string) => props.labels[r] || r;
   const sorted = useMemo(() => sortRuns(props.listed, rows, view.runSort, label), [props.listed, rows, view.runSort, props.labels]);
-  const shown = view.wideRuns ? allColumns.filter((c) => view.runCols.includes(c.id)) : allColumns.filter((c) => c.id === "status" && view.runCols.includes("status"));
+  // The sidebar shows names (and a dot for running / crashed runs); "expand" shows the columns.
+  const shown = view.wideRuns ? allColumns.filter((c) => view.runCols.includes(c.id)) : [];
   const [editing, setEditing] = useState<{ run: string; what: "name" | "tags" } | null>(null);
   const [menu, setMenu] = useState<string | null>(null);
   const [panel, setPanel] = useState<"" | "columns" | "export" | "trash">("");

@@ -16,6 +16,7 @@ export interface DashboardProps {
   tags: TagsByRun | null;        // the tags of `tagsPlugin` per run (runs: "tags"), else null
   scalarTags: TagsByRun | null;  // every run's scalar tags
   selectedRuns: string[];
+  plugins: string[];             // the data plugins that have data (/api/plugins)
 }
 
 export interface SettingsProps {

@@ -5,7 +5,7 @@ import type { DashboardSpec } from "./registry";
 export type { DashboardProps, DashboardSpec, SettingsProps } from "./registry";
 
 const modules = import.meta.glob<{ dashboards: DashboardSpec[] }>(
-  "../plugins/{scalars,custom_scalars,hparams,text,histograms}/index.tsx", { eager: true },
+  "../plugins/{scalars,timeseries,custom_scalars,hparams,text,histograms}/index.tsx", { eager: true },
 );
 
 export const DASHBOARDS: DashboardSpec[] = Object.values(modules)

@@ -33,6 +33,7 @@ REPORT_DIR = Path(__file__).parent / "static_report"
 # Dashboards a report can hold -> the data plugins they read.
 DASHBOARD_PLUGINS = {
     "scalars": ("scalars",),
+    "timeseries": ("scalars", "histograms"),
     "custom_scalars": ("custom_scalars",),
     "hparams": ("hparams",),
     "text": ("text",),

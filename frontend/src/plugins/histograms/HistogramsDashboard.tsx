@@ -4,7 +4,7 @@ import { useFetch } from "../../core/hooks";
 import { LazyCard } from "../../core/LazyCard";
 import { TagGroups } from "../../core/TagGroups";
 import type { ViewState } from "../../core/urlState";
-import { HistogramChart } from "./HistogramChart";
+import { HistogramChart, type OffsetAxis } from "./HistogramChart";
 
 interface Common { view: ViewState; generation: number; colors: Record<string, string> }
 
@@ -14,13 +14,14 @@ function RunHistogram(props: Common & { run: string; tag: string }) {
     <div class="run-histogram">
       <div class="run-label"><span class="swatch" style={{ background: props.colors[props.run] }} /> {props.run}</div>
       {h.error && <div class="error">{h.error}</div>}
-      {h.data ? <HistogramChart data={h.data} color={props.colors[props.run] ?? "#888"} mode={props.view.histMode} dark={props.view.dark} />
+      {h.data ? <HistogramChart data={h.data} color={props.colors[props.run] ?? "#888"} mode={props.view.histMode} dark={props.view.dark}
+        offset={(props.view.ext.hoffset as OffsetAxis) || "step"} colorBy={props.view.ext.hcolor === "step" ? "step" : "run"} />
         : !h.error && <div class="loading" style={{ height: 260 }}>loading…</div>}
     </div>
   );
 }
 
-function HistogramCard(props: Common & { tag: string; runs: string[] }) {
+export function HistogramCard(props: Common & { tag: string; runs: string[] }) {
   return <LazyCard tag={props.tag} runs={props.runs} placeholder={260} run={(run) => <RunHistogram {...props} run={run} />} />;
 }
 

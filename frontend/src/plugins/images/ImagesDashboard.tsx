@@ -58,7 +58,7 @@ function placeholderHeight(runs: number): number {
   return Math.ceil(runs / cols) * (Math.min(colWidth, 400) + 64);
 }
 
-function ImageCard(props: Common & { tag: string; runs: string[]; onOpen: (src: string, title: string) => void }) {
+export function ImageCard(props: Common & { tag: string; runs: string[]; onOpen: (src: string, title: string) => void }) {
   const [ref, visible] = useVisible<HTMLDivElement>("0px");
   const card = useFetch(visible ? () => kinds.imageCard(props.tag, props.runs) : null, [visible, props.tag, props.runs.join("\n"), props.generation]);
   return (
