@@ -11,8 +11,9 @@ selector's regex filter with the same 1,000 runs.
 
 Export: a 1,000,000-point selection (10 runs x 100,000 points of ``loss``) as CSV, JSON and
 Parquet (``/api/plugins/scalars/export``), and ``ridgeline export --all-points`` (one HTML file,
-opened offline until its chart is drawn). TensorBoard needs ``--samples_per_plugin scalars=0``
-to keep every point and serves one run x tag per CSV request.
+opened offline until its chart is drawn). TensorBoard keeps every point only with
+``--samples_per_plugin scalars=100000`` (its default keeps 1,000; ``=0`` serves none in 2.21) and
+serves one run x tag per CSV request.
 
 Usage: ``python benchmarks/bench_compare.py [--part table|export|all] [--repeat N]``.
 """
@@ -298,7 +299,7 @@ def bench_export(browser: Any, work: Path, repeat: int) -> None:
         opens.append((time.perf_counter() - t0) * 1000)
     print(f"  the report opened offline, chart drawn      {fmt(opens)}")
     ctx.close()
-    with server("tensorboard", logdir, work, extra=["--samples_per_plugin", "scalars=0"]) as theirs:
+    with server("tensorboard", logdir, work, extra=["--samples_per_plugin", "scalars=100000"]) as theirs:
         deadline = time.monotonic() + 900
         url = theirs + "/data/plugin/scalars/scalars"
         while time.monotonic() < deadline:
@@ -315,6 +316,7 @@ def bench_export(browser: Any, work: Path, repeat: int) -> None:
                     url, params={"run": f"run{run}", "tag": "loss", "format": "csv"}, timeout=600
                 )
                 resp.raise_for_status()
+                assert resp.text.count("\n") >= 100_000, "TensorBoard did not serve every point"
                 size += len(resp.content)
             tb.append((time.perf_counter() - t0) * 1000)
         print(

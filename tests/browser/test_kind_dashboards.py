@@ -37,6 +37,7 @@ def test_navigation_shows_only_dashboards_with_data_and_keeps_the_active_one(
     labels = page.locator("header nav a").all_inner_texts()
     assert labels == [
         "Scalars",
+        "Time series",
         "Custom scalars",
         "Images",
         "Graphs",

@@ -30,6 +30,8 @@ def test_demo_dashboard(page, artifacts: Path) -> None:  # type: ignore[no-untyp
     page.screenshot(path=str(artifacts / "scalars-dashboard.png"))
 
     # Hover shows a tooltip listing every run.
+    # (Charts are drawn when their card comes near the screen: bring the card there first.)
+    page.locator('.card[data-tag="train/loss"]').scroll_into_view_if_needed()
     over = page.locator('.card[data-tag="train/loss"] .u-over')
     over.scroll_into_view_if_needed()
     page.wait_for_timeout(500)  # cards above finish loading and stop shifting the page
@@ -48,6 +50,10 @@ def test_demo_dashboard(page, artifacts: Path) -> None:  # type: ignore[no-untyp
     # Toggling a run removes it from the charts (and the URL keeps it).
     page.locator(".runs-grid tr.run-row", has_text="baseline").locator("td.sel input").uncheck()
     page.wait_for_function("() => location.search.includes('hide=baseline')")
+    # The charts follow the selection a moment after the runs table (typing does not redraw them).
+    page.wait_for_function(
+        "() => document.querySelector('.card[data-tag=\"train/loss\"] .chart-host').dataset.lines.split('|').length === 4"
+    )
     over.hover(position={"x": box["width"] * 0.4, "y": box["height"] * 0.5})
     tooltip.wait_for(state="visible")
     assert tooltip.locator("tr").count() == 1 + 4
@@ -154,14 +160,14 @@ def test_axes_pin_zoom_and_download(page, artifacts: Path) -> None:  # type: ign
     assert step_ticks and all(t.replace(",", "").isdigit() for t in step_ticks), step_ticks
     assert int(step_ticks[-1].replace(",", "")) <= 2000  # the demo logs 2,000 steps
     linear_y = ticks("train/loss", "y")
-    page.locator("aside select").select_option("relative")
+    page.locator("aside select.x-axis").select_option("relative")
     page.wait_for_function("() => location.search.includes('x=relative')")
     assert pixels("train/loss") != step_view
     relative = ticks("train/loss", "x")
     assert relative and all(t[-1] in "smh" and t[:-1].replace(".", "").isdigit() for t in relative), relative
-    page.locator("aside select").select_option("wall")
+    page.locator("aside select.x-axis").select_option("wall")
     page.wait_for_function("() => location.search.includes('x=wall')")
-    page.locator("aside select").select_option("step")
+    page.locator("aside select.x-axis").select_option("step")
     page.wait_for_function("() => !location.search.includes('x=')")
     assert pixels("train/loss") == step_view
     for label, key in (("Log-scale y", "logy=1"), ("Log-scale x", "logx=1")):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
 
 import numpy as np
 
@@ -43,26 +42,28 @@ def select(provider: DataProvider, runs: list[str] | None, tags: list[str] | Non
     return out
 
 
-def _csv_number(values: np.ndarray) -> Iterable[str]:
-    return (repr(v) for v in values.tolist())
-
-
 def to_csv(selection: Selection) -> bytes:
-    buf = io.StringIO()
-    buf.write("run,tag,step,wall_time,value\n")
+    parts = ["run,tag,step,wall_time,value\n"]
     quote = io.StringIO()
     writer = csv.writer(quote, lineterminator="")
     for run, tag, data in selection:
         writer.writerow([run, tag])
-        prefix = quote.getvalue() + ","
+        prefix = quote.getvalue().replace("{", "{{").replace("}", "}}")
         quote.seek(0)
         quote.truncate()
-        steps = data.steps.tolist()
-        buf.writelines(
-            f"{prefix}{s},{w},{v}\n"
-            for s, w, v in zip(steps, _csv_number(data.wall_times), _csv_number(data.values), strict=True)
+        # str.format and float repr (shortest exact form: nan, inf) run in C, row by row.
+        line = f"{prefix},{{}},{{}},{{}}\n".format
+        parts.append(
+            "".join(
+                map(
+                    line,
+                    data.steps.tolist(),
+                    map(repr, data.wall_times.tolist()),
+                    map(repr, data.values.tolist()),
+                )
+            )
         )
-    return buf.getvalue().encode("utf-8")
+    return "".join(parts).encode("utf-8")
 
 
 def to_json(selection: Selection) -> bytes:
