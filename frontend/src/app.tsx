@@ -176,7 +176,7 @@ export function App() {
   const Settings = active?.Settings;
 
   return (
-    <div class="app">
+    <div class="app" style={{ "--card-min": `${view.cardWidth}px` }}>
       <header>
         <span class="brand">Ridgeline</span>
         <nav>

@@ -316,8 +316,17 @@ def test_hparams_many_sessions_columns_axes_paging_brushing(
         ticks = page.locator(".hp-matrix .tick").evaluate_all("els => els.map((e) => e.textContent)")
         assert "0.0001" in ticks and "0.1" in ticks and "0.001" in ticks  # a log axis: decades
         # Hover one point: the same session is marked in both cells.
-        page.locator('.hp-cell[data-cell="m:loss|h:lr"] circle').last.hover(force=True)
+        point = page.locator('.hp-cell[data-cell="m:loss|h:lr"] circle').last
+        point.hover(force=True)
         assert page.locator(".hp-matrix circle.hot").count() == 2
+        # ... and its row in the table under the matrix; hovering a row marks its points.
+        hot = page.locator(".hp-table tr.hover")
+        assert hot.count() == 1
+        run = hot.get_attribute("data-run")
+        assert f"{run}\n" in page.locator(".hp-matrix circle.hot title").first.text_content()  # type: ignore[operator]
+        other = page.locator(".hp-table tbody tr").nth(5)
+        other.hover()
+        assert run not in page.locator(".hp-matrix circle.hot title").first.text_content()  # type: ignore[operator]
         # Brush: a box over the left half of the lr cell keeps the small learning rates.
         box = page.locator('.hp-cell[data-cell="m:loss|h:lr"] rect.frame').bounding_box()
         assert box is not None
@@ -382,4 +391,20 @@ def test_time_series_mixes_kinds_with_a_type_filter(demo_server, open_page, arti
     assert "tstypes=scalars%2Chistograms" in page.url
     shown = int(re.search(r"(\d+) of (\d+) cards", bar.inner_text()).group(1))  # type: ignore[union-attr]
     assert shown < total
+
+    # Card width (this dashboard's settings): two cards a row, then one.
+    def columns() -> int:
+        return len(
+            {
+                round(c["x"])
+                for c in page.locator(".timeseries .cards")
+                .first.locator(".card")
+                .evaluate_all("els => els.map((e) => e.getBoundingClientRect().toJSON())")
+            }
+        )
+
+    assert columns() == 2
+    page.locator("input.card-width").fill("900")
+    page.wait_for_function("() => location.search.includes('cardw=900')")
+    assert columns() == 1
     page.screenshot(path=str(artifacts / "time-series.png"))

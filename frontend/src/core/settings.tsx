@@ -23,6 +23,17 @@ export function XAxisSetting({ view, setView, xTags }: SettingsProps) {
   );
 }
 
+// How wide cards are at least (cards fill each row): scalars, images, histograms, time series.
+export function CardWidth({ view, setView }: SettingsProps) {
+  return (
+    <label class="row">Card width
+      <input type="range" class="card-width" min={240} max={1200} step={20} value={view.cardWidth}
+        onInput={(e) => setView({ cardWidth: Number((e.target as HTMLInputElement).value) })} />
+      <span class="num">{view.cardWidth}</span>
+    </label>
+  );
+}
+
 export function TooltipSettings({ view, setView }: SettingsProps) {
   return (
     <>
@@ -45,6 +56,7 @@ export function LineSettings({ view, setView, xTags }: SettingsProps) {
       <Slider label="Smoothing" cls="smoothing" value={view.smoothing} min={0} max={0.99} step={0.01} onInput={(v) => setView({ smoothing: v })} />
       <XAxisSetting view={view} setView={setView} xTags={xTags} />
       <TooltipSettings view={view} setView={setView} />
+      <CardWidth view={view} setView={setView} />
       <label class="check"><input type="checkbox" checked={view.logY} onChange={() => setView({ logY: !view.logY })} /> Log-scale y</label>
       <label class="check"><input type="checkbox" checked={view.logX} onChange={() => setView({ logX: !view.logX })} /> Log-scale x</label>
       <label class="check"><input type="checkbox" checked={view.ignoreOutliers} onChange={() => setView({ ignoreOutliers: !view.ignoreOutliers })} /> Ignore outliers in chart scaling</label>

@@ -37,6 +37,7 @@ export interface ViewState {
   tipRows: number;
   cardX: Record<string, XAxis>; // per-chart x axis (overrides xAxis)
   reloadSecs: number;      // auto reload every N seconds (0: off)
+  cardWidth: number;       // the narrowest a card may be (px); cards fill the row
 }
 
 // The horizontal axis: step, time since the run's first point, wall-clock time, or any other
@@ -53,7 +54,7 @@ export const DEFAULT_STATE: ViewState = {
   dash: "", brightness: 1, contrast: 1, actualSize: false, histMode: "offset", markdown: true,
   hpView: "table", hpSession: "", exClass: "", exStep: -1, exCompare: -1, ext: {},
   runSort: "", runCols: ["status"], wideRuns: false, groupBy: "", groupAgg: "mean", groupBand: "minmax",
-  pinStep: null, stepRange: null, tipSort: "value", tipRows: 12, cardX: {}, reloadSecs: 3,
+  pinStep: null, stepRange: null, tipSort: "value", tipRows: 12, cardX: {}, reloadSecs: 3, cardWidth: 420,
 };
 
 export function readState(): ViewState {
@@ -95,6 +96,7 @@ export function readState(): ViewState {
     tipRows: q.has("tiprows") ? Math.max(1, Number(q.get("tiprows")) || 12) : 12,
     cardX: parseCardX(q.get("cardx")),
     reloadSecs: q.has("reload") ? Math.max(0, Number(q.get("reload")) || 0) : 3,
+    cardWidth: q.has("cardw") ? Math.min(2000, Math.max(200, Number(q.get("cardw")) || 420)) : 420,
   };
 }
 
@@ -147,6 +149,7 @@ export function writeState(s: ViewState): void {
   if (s.tipRows !== 12) q.set("tiprows", String(s.tipRows));
   if (Object.keys(s.cardX).length) q.set("cardx", JSON.stringify(s.cardX));
   if (s.reloadSecs !== 3) q.set("reload", String(s.reloadSecs));
+  if (s.cardWidth !== 420) q.set("cardw", String(s.cardWidth));
   const url = `${window.location.pathname}?${q}`;
   window.history.replaceState(null, "", url);
 }

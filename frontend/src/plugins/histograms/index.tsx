@@ -1,7 +1,7 @@
 // Histograms (offset/overlay ridgelines) and Distributions (percentile bands) of one data kind.
 import { lazy } from "preact/compat";
 import type { DashboardProps, DashboardSpec, SettingsProps } from "../../core/registry";
-import { XAxisSetting } from "../../core/settings";
+import { CardWidth, XAxisSetting } from "../../core/settings";
 import type { ViewState } from "../../core/urlState";
 
 const Histograms = lazy(() => import("./HistogramsDashboard").then((m) => ({
@@ -30,6 +30,7 @@ function HistogramSettings({ view, setView }: SettingsProps) {
           <option value="run">by run</option><option value="step">by step</option>
         </select>
       </label>
+      <CardWidth view={view} setView={setView} />
     </>
   );
 }

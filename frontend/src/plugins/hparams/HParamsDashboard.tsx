@@ -398,7 +398,13 @@ export function HParamsDashboard(props: Props) {
           <div class="hp-main">
             {view === "table" && <TableView cols={cols} sessions={sessions} colors={props.colors} open={open} opened={opened} hover={hover} setHover={setHover} />}
             {view === "parallel" && <ParallelView {...viewProps} />}
-            {view === "scatter" && <ScatterView {...viewProps} brush={brush} setBrush={setBrush} />}
+            {view === "scatter" && (
+              <>
+                <ScatterView {...viewProps} brush={brush} setBrush={setBrush} />
+                {/* The sessions shown (brushed), linked both ways: hover a row or a point. */}
+                <TableView cols={cols} sessions={sessions} colors={props.colors} open={open} opened={opened} hover={hover} setHover={setHover} />
+              </>
+            )}
             {opened && (
               <section class="group hp-session">
                 <h2>Session {opened} <button onClick={() => props.setView({ hpSession: "" })}>close</button></h2>

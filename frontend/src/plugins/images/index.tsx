@@ -1,7 +1,7 @@
 // Images: a card per tag with a step slider; brightness/contrast and actual size settings.
 import { lazy } from "preact/compat";
 import type { DashboardProps, DashboardSpec, SettingsProps } from "../../core/registry";
-import { Slider } from "../../core/settings";
+import { CardWidth, Slider } from "../../core/settings";
 
 const load = () => import("./ImagesDashboard");
 const Dash = lazy(() => load().then((m) => ({
@@ -15,6 +15,7 @@ function Settings({ view, setView }: SettingsProps) {
       <Slider label="Contrast" cls="contrast" value={view.contrast} min={0} max={5} step={0.05} onInput={(v) => setView({ contrast: v })} />
       <label class="check"><input type="checkbox" class="actual-size" checked={view.actualSize} onChange={() => setView({ actualSize: !view.actualSize })} /> Show actual image size</label>
       {(view.brightness !== 1 || view.contrast !== 1) && <button onClick={() => setView({ brightness: 1, contrast: 1 })}>Reset brightness/contrast</button>}
+      <CardWidth view={view} setView={setView} />
     </>
   );
 }
