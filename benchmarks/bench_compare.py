@@ -148,6 +148,7 @@ def bench_table(browser: Any, work: Path, repeat: int) -> None:
                 f"() => {{ window.__act = () => document.querySelector('.runs-grid th[data-col=\"{col}\"]').click(); }}"
             )
             sorts.append(page.evaluate(MEASURE, [".runs-grid tr.run-row", -1]))
+            page.wait_for_timeout(400)  # the page follows the new order a moment later (URL, charts)
         print(f"  ridgeline sort 1,000 runs                   {fmt([s for s in sorts if s == s])}")
         filters = []
         for expr, regex in [
@@ -178,7 +179,8 @@ def bench_table(browser: Any, work: Path, repeat: int) -> None:
             t0 = time.perf_counter()
             page.goto(ours + "/?dark=0&dash=hparams")
             page.wait_for_function(
-                "() => document.querySelectorAll('.hp-table tbody tr').length >= 1000", timeout=120_000
+                "() => document.querySelector('.pager .page-of')?.textContent.includes('(1000 sessions)')",
+                timeout=120_000,
             )
             hp_first.append((time.perf_counter() - t0) * 1000)
             for label in ("Parallel coordinates", "Scatter plot matrix", "Table view"):
@@ -193,6 +195,25 @@ def bench_table(browser: Any, work: Path, repeat: int) -> None:
                     )
                 )
         print(f"  ridgeline hparams dashboard, 1,000 sessions {fmt(hp_first)}; view switch {fmt(hp_views)}")
+        page.locator("button.tab", has_text="Table view").click()
+        timed = """async () => { const t0 = performance.now(); window.__act();
+          await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))); return performance.now() - t0; }"""
+        hp_sort = []
+        for col in ["h:lr", "m:loss", "h:optimizer", "h:batch"] * repeat:
+            page.evaluate(
+                f"() => {{ window.__act = () => document.querySelector('.hp-table th[data-col=\"{col}\"]').click(); }}"
+            )
+            hp_sort.append(page.evaluate(timed))
+        hp_filter = []
+        for text in ["0.001", "", "0.0003", ""] * repeat:
+            page.evaluate(
+                """(t) => { const el = document.querySelector('.hp-filters fieldset[data-col="h:lr"] input.range-min');
+                  window.__act = () => { el.value = t; el.dispatchEvent(new Event('input', { bubbles: true })); }; }""",
+                text,
+            )
+            hp_filter.append(page.evaluate(timed))
+        print(f"  ridgeline hparams sort 1,000 sessions       {fmt(hp_sort)}")
+        print(f"  ridgeline hparams range filter (lr >= x)    {fmt(hp_filter)}")
         page.screenshot(path=str(work / "bench-hparams.png"))
         page.close()
 

@@ -61,7 +61,16 @@ export function RunsTable(props: Props) {
   const rows = useMemo(() => new Map((table?.runs ?? []).map((r) => [r.name, r])), [table]);
   const allColumns = useMemo(() => columnsOf(table?.hparams ?? [], table?.metrics ?? []), [table]);
   const label = (r: string) => props.labels[r] || r;
-  const sorted = useMemo(() => sortRuns(props.listed, rows, view.runSort, label), [props.listed, rows, view.runSort, props.labels]);
+  // The order is this table's own state, drawn at once; the URL (and so the rest of the page)
+  // learns it a moment later — re-sorting never waits for the charts to re-render.
+  const [runSort, setRunSort] = useState(view.runSort);
+  useEffect(() => setRunSort(view.runSort), [view.runSort]);
+  useEffect(() => {
+    if (runSort === view.runSort) return;
+    const id = window.setTimeout(() => setView({ runSort }), 200);
+    return () => window.clearTimeout(id);
+  }, [runSort]);
+  const sorted = useMemo(() => sortRuns(props.listed, rows, runSort, label), [props.listed, rows, runSort, props.labels]);
   // The sidebar shows names (and a dot for running / crashed runs); "expand" shows the columns.
   const shown = view.wideRuns ? allColumns.filter((c) => view.runCols.includes(c.id)) : [];
   const [editing, setEditing] = useState<{ run: string; what: "name" | "tags" } | null>(null);
@@ -90,10 +99,10 @@ export function RunsTable(props: Props) {
   const toggle = (run: string) => setView({ hidden: view.hidden.includes(run) ? view.hidden.filter((h) => h !== run) : [...view.hidden, run] });
   const allOn = props.listed.every((r) => !view.hidden.includes(r));
   const sortBy = (id: string) => {
-    const cur = view.runSort;
-    setView({ runSort: cur === `${id}:asc` ? `${id}:desc` : cur === `${id}:desc` ? "" : `${id}:asc` });
+    const cur = runSort;
+    setRunSort(cur === `${id}:asc` ? `${id}:desc` : cur === `${id}:desc` ? "" : `${id}:asc`);
   };
-  const arrow = (id: string) => (view.runSort === `${id}:asc` ? " ▲" : view.runSort === `${id}:desc` ? " ▼" : "");
+  const arrow = (id: string) => (runSort === `${id}:asc` ? " ▲" : runSort === `${id}:desc` ? " ▼" : "");
   const act = (p: Promise<unknown>) => p.then(() => { setProblem(null); props.onChanged(); }).catch((e: Error) => setProblem(e.message));
   const save = (run: string, patch: { display_name?: string; color?: string; tags?: string[] }) => act(runsApi.setMeta({ run, ...patch }));
   const remove = (run: string) => {
