@@ -35,11 +35,11 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from ridgeline.store.base import FileState, ScalarSeries, TagInfo, ValueRef
+from ridgeline.store.run_meta import RunMetaMixin, user_rows
 
 SCHEMA_VERSION = 4
 _MERGE_AT = 32
@@ -77,9 +77,6 @@ CREATE TABLE IF NOT EXISTS value_refs(
 CREATE INDEX IF NOT EXISTS value_refs_by_tag ON value_refs(tag_id);
 CREATE TABLE IF NOT EXISTS run_meta(run TEXT PRIMARY KEY, data TEXT NOT NULL);
 """
-# What users said about runs (display names, colors, tags) is not a cache of the logdir: it is
-# carried over when the index is rebuilt for a newer layout.
-_USER_TABLES = ("run_meta",)
 
 
 class IndexInUse(RuntimeError):
@@ -131,7 +128,7 @@ def default_db_path(logdir_key: str) -> Path:
     return Path(base) / f"index-{digest}.sqlite"
 
 
-class SQLiteStore:
+class SQLiteStore(RunMetaMixin):
     """A :class:`~ridgeline.store.base.Store` in one SQLite file."""
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
@@ -160,7 +157,7 @@ class SQLiteStore:
                 # The index is a cache of the logdir: an older layout is rebuilt, not migrated
                 # (what users wrote, run names and colors, is kept).
                 logger.info("index %s has an older layout; rebuilding it from the logdir", self.path)
-                kept = self._user_rows(conn)
+                kept = user_rows(conn)
                 self._discard(None)
             elif version is not None and not self.memory and self.try_lock_writer():
                 row = conn.execute("PRAGMA quick_check").fetchone()
@@ -231,16 +228,6 @@ class SQLiteStore:
     def forget_cached_ids(self) -> None:
         """Drop in-memory tag ids (another process may have rewritten the tables)."""
         self._tag_ids.clear()
-
-    @staticmethod
-    def _user_rows(conn: sqlite3.Connection) -> dict[str, list[tuple[object, ...]]]:
-        kept: dict[str, list[tuple[object, ...]]] = {}
-        for table in _USER_TABLES:
-            try:
-                kept[table] = conn.execute(f"SELECT * FROM {table}").fetchall()
-            except sqlite3.Error:  # a layout from before the table existed
-                continue
-        return kept
 
     @staticmethod
     def _schema(conn: sqlite3.Connection) -> int | None:
@@ -604,40 +591,6 @@ class SQLiteStore:
     def generation(self) -> int:
         row = self._conn().execute("SELECT value FROM meta WHERE key='generation'").fetchone()
         return int(row[0])
-
-    # ---- what users say about runs ------------------------------------------------------------
-
-    def run_meta(self) -> dict[str, dict[str, Any]]:
-        rows = self._conn().execute("SELECT run, data FROM run_meta").fetchall()
-        return {r[0]: json.loads(r[1]) for r in rows}
-
-    def set_run_meta(self, updates: dict[str, dict[str, Any] | None], wait: float = 5.0) -> None:
-        """Replace what is said about each run (None or {} forgets it), in one short
-        transaction; bumps the generation so every open dashboard reads it again.
-
-        Waits at most ``wait`` seconds for the ingester's transaction to end (then raises
-        ``sqlite3.OperationalError``). Not under ``_write_lock``: the ingester holds the file's
-        write lock between its calls, so waiting for the file while holding ``_write_lock``
-        would stop the ingester from ever committing."""
-        conn = self._conn()
-        conn.execute(f"PRAGMA busy_timeout={max(0, int(wait * 1000))}")
-        try:
-            # Take the write lock up front: a deferred transaction that reads first fails at
-            # once (no waiting) if the ingester commits in between.
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                for run, data in updates.items():
-                    if data:
-                        conn.execute("INSERT OR REPLACE INTO run_meta VALUES(?, ?)", (run, json.dumps(data)))
-                    else:
-                        conn.execute("DELETE FROM run_meta WHERE run=?", (run,))
-                conn.execute("UPDATE meta SET value=CAST(value AS INTEGER)+1 WHERE key='generation'")
-                conn.commit()
-            except BaseException:
-                conn.rollback()
-                raise
-        finally:
-            conn.execute("PRAGMA busy_timeout=60000")
 
     def __del__(self) -> None:
         with contextlib.suppress(Exception):
