@@ -95,10 +95,6 @@ function buildData(lines: Line[], opts: ChartOptions): uPlot.AlignedData {
   return uPlot.join(tables);
 }
 
-function xText(xType: XType, x: number): string {
-  return xType === "relative" ? fmtDuration(x) : xType === "wall" ? fmtDate(x) : uPlot.fmtNum(x);
-}
-
 export function LineChart(props: {
   lines: Line[]; opts: ChartOptions; handle?: (h: ChartHandle) => void;
   onPick?: (line: Line, index: number) => void;                       // a click: pin that point's step
@@ -315,4 +311,3 @@ export function LineChart(props: {
   );
 }
 
-export { xText };
