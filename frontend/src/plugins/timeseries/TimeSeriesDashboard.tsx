@@ -47,11 +47,13 @@ export function TimeSeriesDashboard(props: Props) {
     groups.set(g, [...(groups.get(g) ?? []), c]);
   }
   const pins = new Set(props.view.pinned);
+  // Scalars the selected runs log (choices for a chart's x axis): once, not once per card.
+  const xTags = [...new Set(props.selectedRuns.flatMap((r) => Object.keys(props.scalarTags?.[r] ?? {})))].sort();
   const card = (c: (typeof cards)[number]) => {
     const key = `${c.kind}:${c.tag}`;
     if (c.kind === "scalars") {
       return <ScalarCard key={key} tag={c.tag} runs={c.runs} colors={props.colors} labels={props.labels} groups={props.groups}
-        xTags={Object.keys(Object.assign({}, ...props.selectedRuns.map((r) => props.scalarTags?.[r] ?? {}))).sort()}
+        xTags={xTags}
         view={props.view} setView={props.setView} generation={props.generation} pinned={pins.has(c.tag)}
         onPin={() => props.setView({ pinned: pins.has(c.tag) ? props.view.pinned.filter((t) => t !== c.tag) : [...props.view.pinned, c.tag] })} />;
     }
