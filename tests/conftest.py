@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import team_services
 from serving import Served, serve
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,6 +34,24 @@ def artifacts() -> Path:
 @pytest.fixture
 def demo_server(tmp_path: Path) -> Iterator[Served]:
     yield from serve(["demo", "--logdir", str(tmp_path / "demo logdir 演示")], tmp_path)
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh database on a real PostgreSQL server."""
+    yield from team_services.pg_database()
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """A real S3-API server (moto) on loopback, for the whole session."""
+    yield from team_services.s3_server()
+
+
+@pytest.fixture
+def s3_bucket(s3_endpoint: str) -> str:
+    """A new empty bucket: its ``s3://`` URL."""
+    return "s3://" + team_services.new_bucket()
 
 
 @pytest.hookimpl(hookwrapper=True)

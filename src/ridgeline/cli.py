@@ -17,6 +17,7 @@ import contextlib
 import errno
 import logging
 import os
+import re
 import socket
 import sqlite3
 import sys
@@ -39,10 +40,7 @@ def _serve_args(p: argparse.ArgumentParser) -> None:
         help="address to bind (default 127.0.0.1: this machine only; 0.0.0.0 serves the network)",
     )
     p.add_argument("--port", type=int, default=6006, help="port (default 6006; 0 picks a free one)")
-    p.add_argument(
-        "--db",
-        help="index file (default: one per logdir in $RIDGELINE_CACHE_DIR or ~/.cache/ridgeline)",
-    )
+    _db_arg(p)
     p.add_argument(
         "--reindex",
         action="store_true",
@@ -58,6 +56,20 @@ def _serve_args(p: argparse.ArgumentParser) -> None:
         help="training-health thresholds, e.g. vanishing_abs=1e-8,plateau_rel=0.01 (see the README)",
     )
     p.add_argument(
+        "--ingest",
+        choices=["auto", "on", "off"],
+        default="auto",
+        help="index the logdir in this process (auto: yes with an SQLite index, no with PostgreSQL, "
+        "where `ridgeline ingest` workers do it)",
+    )
+    p.add_argument(
+        "--auth",
+        choices=["auto", "on", "off"],
+        default="auto",
+        help="require access tokens (auto: whenever --host is not a loopback address; on: also on "
+        "127.0.0.1, e.g. behind a reverse proxy)",
+    )
+    p.add_argument(
         "--cors_origin",
         action="append",
         default=[],
@@ -66,16 +78,23 @@ def _serve_args(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _db_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--db",
+        help="the index: an SQLite file (default: one per logdir in $RIDGELINE_CACHE_DIR or "
+        "~/.cache/ridgeline) or postgresql://user:password@host/db, shared by a team's servers and workers",
+    )
+
+
 def _logdirs(args: argparse.Namespace) -> list[tuple[str, str]]:
     from ridgeline.ingest.logdir import parse_logdir_spec
+    from ridgeline.ingest.source import normalize
 
     if args.logdir_spec:
-        return [
-            (name, os.path.abspath(os.path.expanduser(p))) for name, p in parse_logdir_spec(args.logdir_spec)
-        ]
+        return [(name, normalize(p)) for name, p in parse_logdir_spec(args.logdir_spec)]
     if not args.logdir:
         raise SystemExit("ridgeline: give --logdir PATH (or --logdir_spec name:path,...)")
-    return [("", os.path.abspath(os.path.expanduser(p.strip()))) for p in args.logdir.split(",") if p.strip()]
+    return [("", normalize(p)) for p in args.logdir.split(",") if p.strip()]
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -118,7 +137,16 @@ class _ProgressBar:
 
 
 def _check_logdirs(logdirs: list[tuple[str, str]]) -> None:
+    from ridgeline.ingest.source import LogdirError, is_url, open_logdir
+
     for _, path in logdirs:
+        if is_url(path):
+            try:
+                if not open_logdir(path).exists():
+                    logger.warning("logdir %s holds no objects (yet); the page will say so", path)
+            except LogdirError as exc:
+                raise SystemExit(f"ridgeline: {exc}") from None
+            continue
         if os.path.isfile(path):
             raise SystemExit(
                 f"ridgeline: --logdir {path} is a file; give the folder that holds the runs "
@@ -132,10 +160,19 @@ def _check_logdirs(logdirs: list[tuple[str, str]]) -> None:
 
 def _open_index(args: argparse.Namespace, logdirs: list[tuple[str, str]]) -> tuple[Any, str]:
     from ridgeline.store import SQLiteStore, default_db_path
+    from ridgeline.store.postgres_store import PostgresStore, is_postgres_url
 
     db = str(args.db or default_db_path("|".join(f"{n}:{p}" for n, p in logdirs)))
+    if is_postgres_url(db):
+        if getattr(args, "reindex", False):
+            raise SystemExit("ridgeline: --reindex works on SQLite indexes; drop a PostgreSQL index's tables")
+        try:
+            store = PostgresStore(db)
+        except Exception as exc:  # noqa: BLE001 - psycopg missing, server down, bad password
+            raise SystemExit(f"ridgeline: cannot open the index {db.split('@')[-1]}: {exc}") from None
+        return store, store.path
     try:
-        if args.reindex:
+        if getattr(args, "reindex", False):
             _remove_index(db)
         return SQLiteStore(db), db
     except OSError as exc:
@@ -168,6 +205,7 @@ def serve(args: argparse.Namespace, sock: socket.socket | None = None) -> None:
     from ridgeline.plugins.health.rules import HealthConfig
     from ridgeline.server.app import create_app
     from ridgeline.server.security import LOOPBACK_NAMES, is_loopback
+    from ridgeline.store import SQLiteStore
 
     logdirs = _logdirs(args)
     _check_logdirs(logdirs)
@@ -178,16 +216,22 @@ def serve(args: argparse.Namespace, sock: socket.socket | None = None) -> None:
     if sock is None:
         sock = _bind(args.host, args.port)
     store, db = _open_index(args, logdirs)
-    ingester = Ingester(store, logdirs)
-    provider = LocalDataProvider(store, ingester)
+    team = not isinstance(store, SQLiteStore)
+    run_ingest = args.ingest == "on" or (args.ingest == "auto" and not team)
+    ingester = Ingester(store, logdirs) if run_ingest else None
+    provider = LocalDataProvider(store, ingester, logdirs)
     port = sock.getsockname()[1]
     host = args.host if ":" not in args.host else f"[{args.host}]"
-    print(f"Ridgeline serving {', '.join(p for _, p in logdirs)} at http://{host}:{port}/ (index: {db})")
     loopback = is_loopback(args.host)
-    if not loopback:
+    auth = args.auth == "on" or (args.auth == "auto" and not loopback)
+    print(f"Ridgeline serving {', '.join(p for _, p in logdirs)} at http://{host}:{port}/ (index: {db})")
+    if ingester is None:
+        print("this server only reads the index: `ridgeline ingest` workers keep it up to date")
+    if auth:
+        live = [t for t in store.tokens() if t.revoked is None]
         print(
-            f"warning: bound to {args.host}: anyone who can reach this machine on port {port} can read "
-            "these logs (there is no login). Use the default --host 127.0.0.1 to serve only this machine.",
+            f"access tokens required ({len(live)} valid); make one with: ridgeline token create --db "
+            f"{db if team else repr(db)}" + ("" if live else "  (none exists yet: nobody can read)"),
             file=sys.stderr,
         )
     sys.stdout.flush()
@@ -195,6 +239,7 @@ def serve(args: argparse.Namespace, sock: socket.socket | None = None) -> None:
     bar = _ProgressBar()
 
     def first_index() -> None:
+        assert ingester is not None
         provider.indexing = True
         started = time.perf_counter()
 
@@ -217,9 +262,10 @@ def serve(args: argparse.Namespace, sock: socket.socket | None = None) -> None:
         watcher = Watcher(ingester, args.reload_interval)
         watcher.start()
 
-    threading.Thread(target=first_index, name="ridgeline-first-index", daemon=True).start()
+    if ingester is not None:
+        threading.Thread(target=first_index, name="ridgeline-first-index", daemon=True).start()
     allowed = (*LOOPBACK_NAMES, args.host.lower()) if loopback else None
-    app = create_app(provider, allowed_hosts=allowed, cors_origins=args.cors_origin, health=health)
+    app = create_app(provider, allowed_hosts=allowed, cors_origins=args.cors_origin, health=health, auth=auth)
     config = uvicorn.Config(app, log_level="warning", lifespan="off")
     server = uvicorn.Server(config)
     record = _register(args.host, port, logdirs)
@@ -278,6 +324,71 @@ def demo(args: argparse.Namespace) -> None:
     serve(args, sock)
 
 
+def ingest(args: argparse.Namespace) -> None:
+    """An ingest worker: keeps the index up to date with the logdir, sharing the runs with
+    every other worker on the same index (leases), until stopped (or once, ``--once``)."""
+    from ridgeline.ingest.ingester import Ingester
+
+    logdirs = _logdirs(args)
+    _check_logdirs(logdirs)
+    store, db = _open_index(args, logdirs)
+    ingester = Ingester(store, logdirs, workers=args.threads, lease_ttl=args.lease_ttl)
+    print(
+        f"ridgeline ingest: {', '.join(p for _, p in logdirs)} -> {db} (worker {ingester.owner})", flush=True
+    )
+    while True:
+        started = time.perf_counter()
+        report = ingester.reload()
+        if not report.writer:
+            print("another process writes this SQLite index; use PostgreSQL for several workers", flush=True)
+        elif report.files or report.removed_runs or report.reread_runs:
+            print(
+                f"indexed {report.records:,} records ({report.bytes_read / 1e6:,.1f} MB) from "
+                f"{report.files} files in {time.perf_counter() - started:.1f} s",
+                flush=True,
+            )
+        if args.once:
+            return
+        time.sleep(args.interval)
+
+
+def token(args: argparse.Namespace) -> None:
+    """Create, list and revoke the access tokens of an index."""
+    from ridgeline.tokens import new_token
+
+    logdirs = _logdirs(args) if (args.logdir or args.logdir_spec) else []
+    if not args.db and not logdirs:
+        raise SystemExit("ridgeline token: give --db (or the --logdir the server serves)")
+    store, _ = _open_index(args, logdirs)
+    if args.action == "create":
+        try:
+            secret, record = new_token(args.name, args.read_only, args.runs, args.tags)
+        except (ValueError, re.error) as exc:
+            raise SystemExit(f"ridgeline token: {exc}") from None
+        from ridgeline.tokens import hash_token
+
+        store.add_token(record, hash_token(secret))
+        scope = "read-only" if record.read_only else "read and write"
+        if record.scoped:
+            scope += f", runs ~ {record.runs or '.*'}, tags ~ {record.tags or '.*'}"
+        print(f"token {record.id} ({scope}): {secret}")
+        if args.url:
+            print(f"share link: {args.url.rstrip('/')}/?token={secret}")
+        print("it is shown only now; revoke it with: ridgeline token revoke " + record.id, file=sys.stderr)
+    elif args.action == "list":
+        for t in store.tokens():
+            state = "revoked" if t.revoked else ("read-only" if t.read_only else "read+write")
+            scope = f" runs~{t.runs}" * bool(t.runs) + f" tags~{t.tags}" * bool(t.tags)
+            made = time.strftime("%Y-%m-%d %H:%M", time.localtime(t.created))
+            print(f"{t.id}  {state:<9}  {made}  {t.name}{scope}")
+    elif args.action == "revoke":
+        if not args.id:
+            raise SystemExit("ridgeline token revoke: give the token's id (ridgeline token list)")
+        if not store.revoke_token(args.id):
+            raise SystemExit(f"ridgeline token: no live token {args.id}")
+        print(f"revoked {args.id}; servers refuse it within seconds")
+
+
 def inspect(args: argparse.Namespace) -> None:
     from ridgeline.ingest.inspect import inspect_logdirs
 
@@ -293,6 +404,12 @@ _COMMANDS = """commands:
   ridgeline inspect --logdir DIR   print what the event files hold, and what is wrong
                                    (exit status 1 when it reports a problem)
   ridgeline list                   the servers running on this machine
+  ridgeline ingest --logdir URL --db postgresql://...
+                                   an ingest worker for a shared index (run several)
+  ridgeline token create|list|revoke --db ...
+                                   access tokens and share links (team servers)
+  ridgeline upload --logdir DIR --to https://server --token T
+                                   send local runs to a team server (resumes)
   ridgeline COMMAND --help         that command's options"""
 
 
@@ -319,6 +436,35 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
     )
     p_inspect.add_argument("--logdir", help="folder of runs (comma-separated for several)")
     p_inspect.add_argument("--logdir_spec", help="name1:path1,name2:path2")
+    p_ingest = argparse.ArgumentParser(
+        prog="ridgeline ingest",
+        description="Keep an index up to date with a logdir; several workers may share one PostgreSQL index.",
+    )
+    p_ingest.add_argument("--logdir", help="folder or URL (s3://bucket/prefix) of runs, comma-separated")
+    p_ingest.add_argument("--logdir_spec", help="name1:path1,name2:path2")
+    _db_arg(p_ingest)
+    p_ingest.add_argument("--interval", type=float, default=2.0, help="seconds between looks (default 2)")
+    p_ingest.add_argument("--once", action="store_true", help="index what is there now, then exit")
+    p_ingest.add_argument(
+        "--lease_ttl",
+        type=float,
+        default=30.0,
+        help="seconds after which a dead worker's runs go to another worker (default 30)",
+    )
+    p_ingest.add_argument("--threads", type=int, default=None, help="decoding threads (default: up to 4)")
+    p_token = argparse.ArgumentParser(
+        prog="ridgeline token", description="Access tokens of a team server (kept in its index)."
+    )
+    p_token.add_argument("action", choices=["create", "list", "revoke"])
+    p_token.add_argument("id", nargs="?", help="the token to revoke")
+    _db_arg(p_token)
+    p_token.add_argument("--logdir", help="the logdir a server with the default index serves")
+    p_token.add_argument("--logdir_spec", help="name1:path1,name2:path2")
+    p_token.add_argument("--name", default="", help="who or what the token is for")
+    p_token.add_argument("--read-only", action="store_true", help="only reading (share links)")
+    p_token.add_argument("--runs", default="", help="a share link: only runs matching this regex (read-only)")
+    p_token.add_argument("--tags", default="", help="a share link: only tags matching this regex (read-only)")
+    p_token.add_argument("--url", default="", help="the server's address, to print a share link")
     p_list = argparse.ArgumentParser(
         prog="ridgeline list", description="List the ridgeline servers running here."
     )
@@ -344,18 +490,37 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
     )
     points.add_argument("--all-points", action="store_true", help="every point of every series")
     p_export.add_argument("--title", default=None, help="the page title")
-    return main, {"serve": p_serve, "demo": p_demo, "inspect": p_inspect, "list": p_list, "export": p_export}
+    p_upload = argparse.ArgumentParser(
+        prog="ridgeline upload",
+        description="Send local runs to a team server; run it again after a failure and it resumes.",
+    )
+    p_upload.add_argument("--logdir", required=True, help="the local folder of runs")
+    p_upload.add_argument("--to", required=True, help="the server, e.g. https://ridgeline.example.com")
+    p_upload.add_argument("--token", default=os.environ.get("RIDGELINE_TOKEN"), help="a write token")
+    p_upload.add_argument("--prefix", default="", help="put the runs under this folder on the server")
+    p_upload.add_argument("--watch", action="store_true", help="keep sending what the runs append")
+    return main, {
+        "serve": p_serve,
+        "demo": p_demo,
+        "inspect": p_inspect,
+        "list": p_list,
+        "export": p_export,
+        "ingest": p_ingest,
+        "token": p_token,
+        "upload": p_upload,
+    }
 
 
 def export(args: argparse.Namespace) -> None:
     from ridgeline.data.local_provider import LocalDataProvider
     from ridgeline.ingest.ingester import Ingester
+    from ridgeline.ingest.source import open_logdir
     from ridgeline.server.report import ReportError, write_report
     from ridgeline.store import SQLiteStore
 
     logdirs = _logdirs(args)
     _check_logdirs(logdirs)
-    missing = [p for _, p in logdirs if not os.path.isdir(p)]
+    missing = [p for _, p in logdirs if not open_logdir(p).exists()]
     if missing:
         raise SystemExit(f"ridgeline: --logdir {', '.join(missing)} does not exist")
     if args.points is not None and args.points < 4 and not args.all_points:
@@ -384,6 +549,15 @@ def export(args: argparse.Namespace) -> None:
     )
 
 
+def upload(args: argparse.Namespace) -> None:
+    from ridgeline.upload import UploadError, upload_logdir
+
+    try:
+        upload_logdir(args.logdir, args.to, args.token, prefix=args.prefix, watch=args.watch)
+    except UploadError as exc:
+        raise SystemExit(f"ridgeline upload: {exc}") from None
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
@@ -395,9 +569,17 @@ def main(argv: list[str] | None = None) -> None:
         command = "serve"
         args = parser.parse_args(argv)
     try:
-        {"serve": serve, "demo": demo, "inspect": inspect, "list": list_servers, "export": export}[command](
-            args
-        )
+        commands_ = {
+            "serve": serve,
+            "demo": demo,
+            "inspect": inspect,
+            "list": list_servers,
+            "export": export,
+            "ingest": ingest,
+            "token": token,
+            "upload": upload,
+        }
+        commands_[command](args)
     except KeyboardInterrupt:  # Ctrl-C before the server took over signal handling
         print("Ridgeline stopped.")
     except BrokenPipeError:  # `ridgeline inspect | head`: the reader left; not an error of ours

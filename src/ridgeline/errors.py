@@ -27,3 +27,14 @@ class Busy(RidgelineError):
     """The index is being written (a first index of a big logdir); try again shortly."""
 
     http_status = 503
+
+
+class OffsetMismatch(RidgelineError):
+    """An upload's append was not at the end of the server's copy of the file (``size``)."""
+
+    http_status = 409
+
+    def __init__(self, size: int) -> None:
+        super().__init__(f"the server has {size} bytes of this file")
+        self.size = size
+        self.extra = {"size": size}

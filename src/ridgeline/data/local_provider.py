@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 import threading
+import time
 from collections import OrderedDict
 
-from ridgeline.data import trash
+from ridgeline.data import trash, uploads
 from ridgeline.data.downsample import extreme_indices
 from ridgeline.data.provider import (
     LogdirStatus,
@@ -22,25 +24,40 @@ from ridgeline.data.provider import (
 )
 from ridgeline.data.value_reader import ValueReader
 from ridgeline.errors import Busy, NotFound
+from ridgeline.ingest.diagnose import diagnose
 from ridgeline.ingest.ingester import Ingester
+from ridgeline.ingest.logdir import AssetRun
+from ridgeline.ingest.source import open_logdir
 from ridgeline.proto import summary_pb2
 from ridgeline.store.base import ScalarSeries, Store, TagInfo
+from ridgeline.tokens import RECHECK_SECONDS, TokenRecord, hash_token, looks_like_token
 
 _CACHE_SERIES = 512
+_LOOK_EVERY = 10.0
 # ``events.out.tfevents.<seconds>.<host>...``: the writer's start time is in the name.
 _FILE_TIME = re.compile(r"tfevents\.(\d{9,11})(?:\.|$)")
 
 
 class LocalDataProvider:
-    """Serves what the ingester has put in the store.
+    """Serves what ingest has put in the store.
+
+    Embedded, an ingester runs in this process (``ingester``); a team server answers from a
+    shared index that separate ``ridgeline ingest`` workers fill (``ingester=None``,
+    ``logdirs`` given): it then only reads the index, and looks at the logdirs only to explain
+    an empty one and to find plugin files beside the event files (at most every 10 s).
 
     Whole series read from the store are cached in memory (LRU, keyed by the tag's version),
     so a chart redrawn at another zoom level or resolution does not read the index again.
     """
 
-    def __init__(self, store: Store, ingester: Ingester) -> None:
+    def __init__(
+        self, store: Store, ingester: Ingester | None, logdirs: list[tuple[str, str]] | None = None
+    ) -> None:
         self.store = store
         self.ingester = ingester
+        self.logdirs = ingester.logdirs if ingester is not None else list(logdirs or [])
+        self._looked: tuple[float, LogdirStatus, dict[str, AssetRun]] | None = None
+        self._token_cache: dict[str, tuple[float, TokenRecord | None]] = {}
         self.indexing = False
         self.progress = 1.0
         self._cache: OrderedDict[tuple[str, str], tuple[int, ScalarSeries]] = OrderedDict()
@@ -82,8 +99,30 @@ class LocalDataProvider:
                 self._tag_list = cached
         return cached[1] if data_class is None else [t for t in cached[1] if t.data_class == data_class]
 
+    def _look(self) -> tuple[LogdirStatus, dict[str, AssetRun]]:
+        """Without an ingester here: what the logdirs hold (cached 10 s; listing a bucket
+        costs requests)."""
+        now = time.monotonic()
+        looked = self._looked
+        if looked is None or now - looked[0] > _LOOK_EVERY:
+            status = diagnose(self.logdirs, self.store.file_states())
+            for problem in self.store.notes:
+                if problem not in status.problems:
+                    status.problems.append(problem)
+            assets: dict[str, AssetRun] = {}
+            for name, path in self.logdirs:
+                source = open_logdir(path)
+                if not source.remote and source.exists():
+                    assets.update((a.run, a) for a in source.walk(name).assets)
+            looked = self._looked = (now, status, assets)
+        return copy.deepcopy(looked[1]), looked[2]
+
+    @property
+    def asset_runs(self) -> dict[str, AssetRun]:
+        return self.ingester.asset_runs if self.ingester is not None else self._look()[1]
+
     def status(self) -> LogdirStatus:
-        status = self.ingester.status()
+        status = self.ingester.status() if self.ingester is not None else self._look()[0]
         status.indexing = self.indexing
         status.progress = self.progress
         return status
@@ -96,7 +135,7 @@ class LocalDataProvider:
             counts[info.run] = counts.get(info.run, 0) + 1
         for run in self.store.runs():
             runs.setdefault(run, [])
-        for run in self.ingester.asset_runs:
+        for run in self.asset_runs:
             runs.setdefault(run, [])
         out = []
         for run, walls in sorted(runs.items()):
@@ -106,18 +145,18 @@ class LocalDataProvider:
 
     def list_plugins(self) -> list[str]:
         found = {info.plugin for info in self._tags() if info.plugin and info.count > 0}
-        for asset_run in self.ingester.asset_runs.values():
+        for asset_run in self.asset_runs.values():
             found.update(asset_run.plugins)
         return sorted(found)
 
     def list_asset_runs(self, plugin: str) -> list[str]:
         """Runs whose folder holds ``plugin``'s files that are not event files."""
-        return sorted(r.run for r in self.ingester.asset_runs.values() if plugin in r.plugins)
+        return sorted(r.run for r in self.asset_runs.values() if plugin in r.plugins)
 
     def asset_path(self, run: str, path: str) -> str:
         """The file ``path`` names, relative to ``run``'s folder (or absolute), if it lies inside
         the logdir the run was found in; raises NotFound otherwise."""
-        found = self.ingester.asset_runs.get(run)
+        found = self.asset_runs.get(run)
         if found is None:
             raise NotFound(f"run {run!r} has no plugin files")
         full = os.path.realpath(os.path.join(found.folder, path))
@@ -262,6 +301,9 @@ class LocalDataProvider:
 
     def set_run_meta(self, updates: dict[str, dict[str, object] | None], wait: float = 5.0) -> None:
         """Write between reloads (Busy after ``wait`` seconds of indexing)."""
+        if self.ingester is None:
+            self.store.set_run_meta(updates, wait)
+            return
         with self.ingester.between_reloads(wait) as free:
             if not free:
                 raise Busy("the logdir is being indexed; try again in a moment")
@@ -271,14 +313,42 @@ class LocalDataProvider:
         known = [r.name for r in self.list_runs()]
         if run not in known:
             raise NotFound(f"no run named {run!r}")
-        entry = trash.trash_run(self.ingester.logdirs, run, known)
-        self.ingester.reload()  # the dashboard shows the logdir as it is now
+        entry = trash.trash_run(self.logdirs, run, known)
+        if self.ingester is not None:
+            self.ingester.reload()  # the dashboard shows the logdir as it is now
         return entry
 
     def restore_run(self, entry_id: str) -> TrashEntry:
-        entry = trash.restore_run(self.ingester.logdirs, entry_id)
-        self.ingester.reload()
+        entry = trash.restore_run(self.logdirs, entry_id)
+        if self.ingester is not None:
+            self.ingester.reload()
         return entry
 
     def list_trash(self) -> list[TrashEntry]:
-        return trash.list_trash(self.ingester.logdirs)
+        return trash.list_trash(self.logdirs)
+
+    # ---- uploads (ridgeline upload) ----------------------------------------------------------
+
+    def upload_sizes(self) -> dict[str, int]:
+        return uploads.sizes(uploads.upload_root(self.logdirs))
+
+    def upload_append(self, rel: str, offset: int, data: bytes) -> int:
+        return uploads.append(uploads.upload_root(self.logdirs), rel, offset, data)
+
+    # ---- access -----------------------------------------------------------------------------
+
+    def find_token(self, token: str) -> TokenRecord | None:
+        """The live (not revoked) token, if ``token`` is one; answers are kept
+        ``RECHECK_SECONDS``, so a revoked token stops working within that."""
+        if not looks_like_token(token):
+            return None
+        key = hash_token(token)
+        now = time.monotonic()
+        hit = self._token_cache.get(key)
+        if hit is None or now - hit[0] > RECHECK_SECONDS:
+            record = self.store.token_by_hash(key)
+            hit = (now, record if record is not None and record.revoked is None else None)
+            if len(self._token_cache) > 1000:
+                self._token_cache.clear()
+            self._token_cache[key] = hit
+        return hit[1]

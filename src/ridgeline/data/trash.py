@@ -18,6 +18,7 @@ from dataclasses import asdict
 from ridgeline.data.provider import TrashEntry
 from ridgeline.errors import InvalidArgument, NotFound
 from ridgeline.ingest.logdir import TRASH_DIR
+from ridgeline.ingest.source import is_url
 
 
 def run_folder(logdirs: list[tuple[str, str]], run: str) -> tuple[str, str]:
@@ -37,6 +38,11 @@ def run_folder(logdirs: list[tuple[str, str]], run: str) -> tuple[str, str]:
         parts = rel.split("/")
         if any(p in ("", ".", "..", TRASH_DIR) for p in parts):
             raise InvalidArgument(f"{run!r} does not name a folder inside the logdir")
+        if is_url(root):
+            raise InvalidArgument(
+                f"run {run!r} lies in object storage ({root}); the dashboard moves only local folders "
+                "to its trash: delete the objects with the store's own tools"
+            )
         folder = os.path.join(root, *parts)
         if os.path.isdir(folder):
             return root, rel

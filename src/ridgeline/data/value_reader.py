@@ -14,6 +14,7 @@ from google.protobuf.message import DecodeError
 
 from ridgeline.errors import NotFound
 from ridgeline.ingest import hooks
+from ridgeline.ingest.source import clear_cache, read_range
 from ridgeline.proto import event_pb2, summary_pb2
 from ridgeline.store.base import ValueRef
 
@@ -35,6 +36,7 @@ class ValueReader:
         with self._lock:
             self._cache.clear()
             self._bytes = 0
+        clear_cache()
 
     def read(self, ref: ValueRef) -> summary_pb2.Summary.Value:
         event = self._event(ref)
@@ -58,9 +60,7 @@ class ValueReader:
                 self._cache.move_to_end(key)
                 return hit[0]
         try:
-            with open(ref.path, "rb") as f:
-                f.seek(ref.offset)
-                data = f.read(ref.length)
+            data = read_range(ref.path, ref.offset, ref.length, cached=True)
         except OSError as exc:
             raise NotFound(f"cannot read {ref.path}: {exc.strerror or exc}") from exc
         if len(data) != ref.length:

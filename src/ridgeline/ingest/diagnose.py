@@ -11,7 +11,7 @@ import difflib
 import os
 
 from ridgeline.diagnostics import LogdirStatus
-from ridgeline.ingest.logdir import walk
+from ridgeline.ingest.source import LogdirError, open_logdir
 from ridgeline.store.base import FileState
 
 
@@ -35,8 +35,18 @@ def nearest_existing(path: str) -> tuple[str | None, list[str]]:
 def diagnose(logdirs: list[tuple[str, str]], states: dict[str, FileState]) -> LogdirStatus:
     status = LogdirStatus([path for _, path in logdirs])
     for name, path in logdirs:
-        if not os.path.isdir(path):
+        source = open_logdir(path)
+        try:
+            exists = source.exists()
+        except LogdirError as exc:
             status.missing.append(path)
+            status.suggestion = str(exc)
+            continue
+        if not exists:
+            status.missing.append(path)
+            if source.remote:
+                status.suggestion = f"{path} holds no objects (or cannot be listed with these credentials)"
+                continue
             parent, similar = nearest_existing(path)
             if parent is not None:
                 hint = f"{path} does not exist; the nearest existing folder is {parent}"
@@ -44,14 +54,14 @@ def diagnose(logdirs: list[tuple[str, str]], states: dict[str, FileState]) -> Lo
                     hint += " (did you mean " + ", ".join(os.path.join(parent, s) for s in similar) + "?)"
                 status.suggestion = hint
             continue
-        found = walk(path, name)
+        found = source.walk(name)
         files = found.files
         # A run whose data are plugin files (projector embeddings) has an event file holding
         # only its header by design: not a problem to report.
         asset_runs = {a.run for a in found.assets}
         status.event_files += len(files)
         for ef in files:
-            if not os.access(ef.path, os.R_OK):
+            if not source.remote and not os.access(ef.path, os.R_OK):
                 status.unreadable.append(ef.path)
                 continue
             state = states.get(ef.path)

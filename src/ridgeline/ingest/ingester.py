@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import collections
 import contextlib
-import hashlib
 import logging
 import os
 import queue
-import stat
+import socket
 import threading
+import time
+import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -34,8 +35,9 @@ import numpy as np
 from ridgeline.diagnostics import LogdirStatus
 from ridgeline.ingest.decode import DecodedChunk, decode, split_records
 from ridgeline.ingest.diagnose import diagnose
-from ridgeline.ingest.logdir import AssetRun, EventFile, special_file_kind, walk
+from ridgeline.ingest.logdir import AssetRun, EventFile
 from ridgeline.ingest.run_loader import RunState, _version_number, apply_chunk
+from ridgeline.ingest.source import Logdir, head_hash, open_logdir
 from ridgeline.store.base import FileState, Store
 
 logger = logging.getLogger(__name__)
@@ -45,27 +47,10 @@ logger = logging.getLogger(__name__)
 CHUNK_BYTES = 1 << 20
 _QUEUED_CHUNKS = 1  # decoded chunks a thread may hold ahead of the writer, per file
 _COMMIT_BYTES = 16 << 20
+_BATCH_BYTES = 64 << 20  # new bytes claimed at a time (with ``_BATCH_RUNS``): workers interleave
+_BATCH_RUNS = 16
 _MAX_PROBLEMS = 20
 _HEAD_BYTES = 1024  # a file's identity includes a hash of its first bytes
-
-
-def _head(path: str, length: int) -> str:
-    """Hash of the first ``length`` bytes of ``path`` ('' if it cannot be read)."""
-    try:
-        with open(path, "rb") as f:
-            return hashlib.blake2b(f.read(length), digest_size=12).hexdigest()
-    except OSError:
-        return ""
-
-
-def _open_regular(path: str) -> int:
-    """Open for reading without blocking (a FIFO swapped in after the walk must not hang us)."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    st = os.fstat(fd)
-    if not stat.S_ISREG(st.st_mode):
-        os.close(fd)
-        raise OSError(f"{special_file_kind(st.st_mode)}, not an event file")
-    return fd
 
 
 Progress = Callable[[int, int], None]
@@ -84,29 +69,30 @@ class ReloadReport:
     writer: bool = True  # False: another process writes this index; nothing was read
 
 
-def _read_chunks(path: str, offset: int) -> Iterator[tuple[int, DecodedChunk]]:
-    """Decode ``path`` from ``offset`` on, in chunks ending at record boundaries."""
-    size = CHUNK_BYTES
-    with os.fdopen(_open_regular(path), "rb") as f:
-        while True:
-            f.seek(offset)
-            data = f.read(size)
-            if not data:
-                return
-            chunk = decode(np.frombuffer(data, dtype=np.uint8), 0, base_offset=offset)
-            if chunk.end == 0 and len(data) == size:
-                size *= 2  # one record larger than the chunk: read more at once
-                continue
-            yield offset, chunk
-            if chunk.end == 0 or len(data) < size:
-                return
-            offset += chunk.end
+def _read_chunks(source: Logdir, path: str, offset: int) -> Iterator[tuple[int, DecodedChunk]]:
+    """Decode ``path`` from ``offset`` on, in chunks ending at record boundaries (one ranged
+    read each; a local file is reopened per chunk, so a FIFO swapped in is never waited on)."""
+    size = source.chunk_bytes
+    while True:
+        data = source.read(path, offset, size)
+        if not data:
+            return
+        chunk = decode(np.frombuffer(data, dtype=np.uint8), 0, base_offset=offset)
+        if chunk.end == 0 and len(data) == size:
+            size *= 2  # one record larger than the chunk: read more at once
+            continue
+        yield offset, chunk
+        if chunk.end == 0 or len(data) < size:
+            return
+        offset += chunk.end
 
 
 _DONE = object()
 
 
-def _stream_file(path: str, offset: int, out: queue.Queue[object], stop: threading.Event) -> None:
+def _stream_file(
+    source: Logdir, path: str, offset: int, out: queue.Queue[object], stop: threading.Event
+) -> None:
     """Decode ``path`` chunk by chunk into ``out`` (bounded: waits while the writer catches
     up), then put ``_DONE``. An error is put instead of raised; ``stop`` abandons the file."""
 
@@ -120,7 +106,7 @@ def _stream_file(path: str, offset: int, out: queue.Queue[object], stop: threadi
         return False
 
     try:
-        for item in _read_chunks(path, offset):
+        for item in _read_chunks(source, path, offset):
             if not put(item):
                 return
     except Exception as exc:  # reported by the writer thread, in file order
@@ -137,9 +123,25 @@ class Ingester:
         workers: decoding threads.
     """
 
-    def __init__(self, store: Store, logdirs: list[tuple[str, str]], workers: int | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        logdirs: list[tuple[str, str]],
+        workers: int | None = None,
+        owner: str | None = None,
+        lease_ttl: float = 30.0,
+    ) -> None:
         self.store = store
+        # Several ingesters (processes, machines) may share one index: each claims a batch of
+        # runs (a lease named after the run) before reading them, and renews the claims in the
+        # transaction of every commit. A worker that dies leaves claims that expire after
+        # ``lease_ttl`` seconds; the next worker resumes from the offsets committed.
+        self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.lease_ttl = lease_ttl
+        self._held: list[str] = []
+        self._left: dict[str, tuple[tuple[str, int], ...]] = {}  # what this worker left each run at
         self.logdirs = logdirs
+        self.sources = [(name, open_logdir(path)) for name, path in logdirs]
         self.workers = workers or min(4, os.cpu_count() or 1)
         self._states: dict[str, RunState] = {}
         self._lock = threading.Lock()
@@ -172,9 +174,9 @@ class Ingester:
         files: list[EventFile] = []
         problems: list[str] = []
         assets: dict[str, AssetRun] = {}
-        for name, path in self.logdirs:
-            if os.path.isdir(path):
-                found = walk(path, name)
+        for name, source in self.sources:
+            if source.exists():
+                found = source.walk(name)
                 files.extend(found.files)
                 problems.extend(found.problems)
                 assets.update((a.run, a) for a in found.assets)
@@ -183,6 +185,13 @@ class Ingester:
             self._warn(message)
         self.walk_problems = problems
         return files
+
+    def _source(self, path: str) -> Logdir:
+        """The logdir a file was found in (by its path or URL)."""
+        for _, source in self.sources:
+            if path.startswith(source.root):
+                return source
+        return open_logdir(path)
 
     def _warn(self, message: str) -> None:
         if message not in self._warned:
@@ -267,6 +276,8 @@ class Ingester:
         paths = {ef.path: ef for ef in files}
         changed = False
         for run, states in by_run.items():
+            if self._key(run) not in self._held:
+                continue
             if run not in on_disk:
                 logger.info("run %r is gone from the logdir; removing it from the index", run)
                 report.removed_runs.append(run)
@@ -282,7 +293,7 @@ class Ingester:
                 self.file_problems.pop(st.path, None)
             changed = True
         if changed:
-            self.store.commit()
+            self._commit()
 
     @staticmethod
     def _changed(st: FileState, ef: EventFile | None) -> str | None:
@@ -294,18 +305,112 @@ class Ingester:
         if ef.size < st.offset:
             return f"{ef.path} shrank (truncated or rewritten)"
         grew = (ef.size, ef.mtime) != (st.size, st.mtime)
-        if grew and st.head_len and _head(ef.path, st.head_len) != st.head:
+        if grew and st.head_len and head_hash(ef.path, st.head_len) != st.head:
             return f"{ef.path} was rewritten (its first bytes changed)"
         return None
 
+    @staticmethod
+    def _key(run: str) -> str:
+        return f"run:{run}"
+
+    def _commit(self) -> None:
+        """Commit, with the claims on the runs being read renewed in the same transaction
+        (raises LeaseLost, and commits nothing, if another worker took one over)."""
+        if self._held:
+            self.store.renew(self._held, self.owner, self.lease_ttl)
+        self.store.commit()
+
     def _reload(self, report: ReloadReport, progress: Progress | None) -> None:
         files = self.discover()
-        self._reconcile(files, self.store.file_states(), report)
         known = self.store.file_states()
-        todo = [ef for ef in files if ef.size > (known[ef.path].offset if ef.path in known else -1)]
-        total = sum(ef.size - (known[ef.path].offset if ef.path in known else 0) for ef in todo)
+        on_disk: dict[str, list[EventFile]] = {}
+        for ef in files:
+            on_disk.setdefault(ef.run, []).append(ef)
+        indexed: dict[str, list[FileState]] = {}
+        for st in known.values():
+            indexed.setdefault(st.run, []).append(st)
+
+        def new_bytes(run: str) -> int:
+            return sum(
+                ef.size - (known[ef.path].offset if ef.path in known else 0) for ef in on_disk.get(run, [])
+            )
+
+        def needs_work(run: str) -> bool:
+            if run not in on_disk:
+                return True  # gone from the logdir
+            states = {st.path: st for st in indexed.get(run, [])}
+            paths = {ef.path for ef in on_disk[run]}
+            if any(p not in paths for p in states):
+                return True  # a file deleted or renamed
+            return any(
+                ef.path not in states
+                or ef.size > states[ef.path].offset  # not read to the end (a worker died mid-file)
+                or (ef.size, ef.mtime) != (states[ef.path].size, states[ef.path].mtime)
+                for ef in on_disk[run]
+            )
+
+        work = [run for run in sorted(set(on_disk) | set(indexed)) if needs_work(run)]
+        total = sum(max(0, new_bytes(run)) for run in work)
         if progress:
             progress(0, total)
+        done = 0
+        while work:
+            batch = self._claim_batch(work, new_bytes, indexed)
+            if not batch:
+                break
+            try:
+                self._reconcile(files, self.store.file_states(), report)
+                known = self.store.file_states()
+                todo = [
+                    ef
+                    for ef in files
+                    if ef.run in batch and ef.size > (known[ef.path].offset if ef.path in known else -1)
+                ]
+                done = self._read_files(todo, known, report, progress, done, total)
+                after = self.store.file_states()
+                for run in batch:
+                    self._left[run] = tuple(
+                        sorted((st.path, st.offset) for st in after.values() if st.run == run)
+                    )
+            finally:
+                held, self._held = self._held, []
+                with contextlib.suppress(Exception):
+                    self.store.release(held, self.owner)
+
+    def _claim_batch(
+        self,
+        work: list[str],
+        new_bytes: Callable[[str], int],
+        indexed: dict[str, list[FileState]],
+    ) -> set[str]:
+        """Claim the next runs of ``work`` (removing them from it) until about 64 MB or 16
+        runs are claimed; runs another worker holds are left to it."""
+        batch: set[str] = set()
+        size = 0
+        while work and size < _BATCH_BYTES and len(batch) < _BATCH_RUNS:
+            run = work.pop(0)
+            if not self.store.claim(self._key(run), self.owner, self.lease_ttl):
+                continue
+            self._held.append(self._key(run))
+            batch.add(run)
+            size += max(0, new_bytes(run))
+            left = tuple(sorted((st.path, st.offset) for st in indexed.get(run, [])))
+            if self._left.get(run) != left:
+                # Another worker read this run since this one did: what is remembered of it
+                # (tag ids, restart state) may name rows it has replaced.
+                self._states.pop(run, None)
+                self.store.forget_cached_ids()
+        return batch
+
+    def _read_files(
+        self,
+        todo: list[EventFile],
+        known: dict[str, FileState],
+        report: ReloadReport,
+        progress: Progress | None,
+        done: int,
+        total: int,
+    ) -> int:
         with ThreadPoolExecutor(self.workers, thread_name_prefix="ridgeline-decode") as pool:
             # Files are decoded in order on the worker threads, each streaming its chunks
             # through a small queue; the writer (this thread) applies them in file order. Memory
@@ -319,13 +424,13 @@ class Ingester:
                 if ef is not None:
                     start = known[ef.path].offset if ef.path in known else 0
                     q: queue.Queue[object] = queue.Queue(maxsize=_QUEUED_CHUNKS)
-                    pool.submit(_stream_file, ef.path, start, q, stop)
+                    pool.submit(_stream_file, self._source(ef.path), ef.path, start, q, stop)
                     streams.append((ef, q))
 
             for _ in range(self.workers + 1):
                 submit_next()
             try:
-                self._apply_streams(streams, submit_next, known, report, progress, total)
+                return self._apply_streams(streams, submit_next, known, report, progress, done, total)
             finally:
                 stop.set()  # an error here must not leave decoding threads blocked on a queue
 
@@ -336,9 +441,9 @@ class Ingester:
         known: dict[str, FileState],
         report: ReloadReport,
         progress: Progress | None,
+        done: int,
         total: int,
-    ) -> None:
-        done = 0
+    ) -> int:
         while streams:
             ef, q = streams.popleft()
             submit_next()
@@ -351,6 +456,7 @@ class Ingester:
 
             chunks = 0
             uncommitted = 0
+            since = time.monotonic()
             failed: str | None = None
             while (item := q.get()) is not _DONE:
                 if failed is not None:
@@ -382,9 +488,11 @@ class Ingester:
                 # Commit every few MB (and at the end of the file): a crash loses at most
                 # that much work, and small chunks do not pay a commit each.
                 uncommitted += chunk.end
-                if uncommitted >= _COMMIT_BYTES:
+                # ... and often enough that the claims on the runs stay renewed.
+                if uncommitted >= _COMMIT_BYTES or time.monotonic() - since > self.lease_ttl / 3:
                     self._save_state(ef, offset, records, file_version, problems)
                     uncommitted = 0
+                    since = time.monotonic()
             if failed is not None:
                 self._warn(failed)
                 self.file_problems[ef.path] = failed
@@ -398,6 +506,7 @@ class Ingester:
             done += ef.size - (prev.offset if prev else 0)
             if progress:
                 progress(done, total)
+        return done
 
     def _apply(self, ef: EventFile, state: RunState, chunk: DecodedChunk) -> list[str]:
         """Apply ``chunk``; if that fails, record by record, skipping (and naming) bad ones."""
@@ -444,10 +553,10 @@ class Ingester:
                 ef.dev,
                 ef.ino,
                 head_len,
-                _head(ef.path, head_len),
+                head_hash(ef.path, head_len),
             )
         )
-        self.store.commit()
+        self._commit()
 
 
 class Watcher:

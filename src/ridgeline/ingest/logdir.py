@@ -61,7 +61,8 @@ def is_event_file(name: str) -> bool:
 def parse_logdir_spec(spec: str) -> list[tuple[str, str]]:
     """``name1:path1,name2:path2`` -> [(name, path)]; a bare path gets an empty name.
 
-    A colon right after a single drive letter (``C:\\x``) is part of the path, not a name.
+    A colon right after a single drive letter (``C:\\x``) is part of the path, not a name, and
+    so is a URL's (``s3://b/x``; ``exp:s3://b/x`` names it ``exp``).
     """
     out: list[tuple[str, str]] = []
     for part in spec.split(","):
@@ -69,7 +70,7 @@ def parse_logdir_spec(spec: str) -> list[tuple[str, str]]:
         if not part:
             continue
         name, sep, path = part.partition(":")
-        if sep and len(name) != 1 and "://" not in part:
+        if sep and len(name) != 1 and not path.startswith("//"):  # not a bare s3://...
             out.append((name, path))
         else:
             out.append(("", part))

@@ -10,8 +10,10 @@ from fastapi.middleware.gzip import GZipMiddleware
 
 from ridgeline import __version__
 from ridgeline.data.provider import DataProvider
+from ridgeline.data.scoped import ScopedProvider
 from ridgeline.plugins.health.rules import HealthConfig
 from ridgeline.server import core_routes, errors, static
+from ridgeline.server.auth import AuthMiddleware
 from ridgeline.server.plugin_registry import default_plugins
 from ridgeline.server.security import SecurityMiddleware
 
@@ -21,6 +23,7 @@ def create_app(
     allowed_hosts: Iterable[str] | None = None,
     cors_origins: Sequence[str] = (),
     health: HealthConfig | None = None,
+    auth: bool = False,
 ) -> FastAPI:
     """The whole HTTP surface: ``/api/...`` (OpenAPI at ``/docs``) and the dashboard at ``/``.
 
@@ -29,7 +32,11 @@ def create_app(
             when bound to a loopback address (DNS rebinding protection).
         cors_origins: origins allowed to read the API from their pages (none by default).
         health: thresholds of the training-health checks (``/api/health``).
+        auth: require a token on every request (:mod:`ridgeline.server.auth`); the CLI turns
+            it on whenever the server binds an address other machines reach.
     """
+    base = provider
+    provider = ScopedProvider(base)  # what a share link limited to some runs may see
     app = FastAPI(title="Ridgeline", version=__version__, docs_url="/docs")
     # Level 1: a chart's 1.7 MB of JSON compresses in ~10 ms (level 9 takes ~175 ms) to 40 %.
     app.add_middleware(GZipMiddleware, minimum_size=2048, compresslevel=1)
@@ -40,5 +47,7 @@ def create_app(
     static.mount(app)
     if cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(cors_origins), allow_methods=["GET", "POST"])
+    if auth:
+        app.add_middleware(AuthMiddleware, provider=base)
     app.add_middleware(SecurityMiddleware, allowed_hosts=allowed_hosts)
     return app

@@ -15,7 +15,8 @@ from ridgeline.errors import RidgelineError
 def install(app: FastAPI) -> None:
     @app.exception_handler(RidgelineError)
     async def _domain(request: Request, exc: RidgelineError) -> JSONResponse:
-        return JSONResponse({"error": type(exc).__name__, "detail": str(exc)}, status_code=exc.http_status)
+        body = {"error": type(exc).__name__, "detail": str(exc), **getattr(exc, "extra", {})}
+        return JSONResponse(body, status_code=exc.http_status)
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, exc: HTTPException) -> JSONResponse:

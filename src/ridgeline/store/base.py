@@ -8,6 +8,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from ridgeline.tokens import TokenRecord
+
 
 @dataclass(frozen=True, slots=True)
 class FileState:
@@ -75,6 +77,11 @@ class ValueRef:
     index: int
 
 
+class LeaseLost(RuntimeError):
+    """This ingest worker's claim on a run expired and another worker took it over: what it
+    read since its last commit is thrown away (the other worker reads it again)."""
+
+
 class Store(Protocol):
     notes: list[str]  # what happened to the index file itself (moved aside, rebuilt), for status
 
@@ -109,3 +116,15 @@ class Store(Protocol):
     # ---- what users say about runs (kept across rebuilds) ----
     def run_meta(self) -> dict[str, dict[str, Any]]: ...
     def set_run_meta(self, updates: dict[str, dict[str, Any] | None], wait: float = 5.0) -> None: ...
+
+    # ---- several ingest workers on one index ----
+    def claim(self, key: str, owner: str, ttl: float) -> bool: ...
+    def renew(self, keys: list[str], owner: str, ttl: float) -> None: ...
+    def release(self, keys: list[str], owner: str) -> None: ...
+    def leases(self) -> dict[str, tuple[str, float]]: ...
+
+    # ---- access tokens ----
+    def add_token(self, token: TokenRecord, secret_hash: str) -> None: ...
+    def tokens(self) -> list[TokenRecord]: ...
+    def token_by_hash(self, secret_hash: str) -> TokenRecord | None: ...
+    def revoke_token(self, token_id: str) -> bool: ...

@@ -4,12 +4,13 @@ index for a newer layout."""
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from typing import Any
 
+from ridgeline.store.sql_store import SQLStore
+
 # Tables of what users said (not a cache of the logdir): kept when the index is rebuilt.
-USER_TABLES = ("run_meta",)
+USER_TABLES = ("run_meta", "tokens")
 
 
 def user_rows(conn: sqlite3.Connection) -> dict[str, list[tuple[object, ...]]]:
@@ -23,15 +24,8 @@ def user_rows(conn: sqlite3.Connection) -> dict[str, list[tuple[object, ...]]]:
     return kept
 
 
-class RunMetaMixin:
-    """``SQLiteStore``'s run meta methods (it supplies ``_conn``)."""
-
-    def _conn(self) -> sqlite3.Connection:  # pragma: no cover - provided by the store
-        raise NotImplementedError
-
-    def run_meta(self) -> dict[str, dict[str, Any]]:
-        rows = self._conn().execute("SELECT run, data FROM run_meta").fetchall()
-        return {r[0]: json.loads(r[1]) for r in rows}
+class RunMetaMixin(SQLStore):
+    """``SQLiteStore``'s way of writing run meta beside a running ingester."""
 
     def set_run_meta(self, updates: dict[str, dict[str, Any] | None], wait: float = 5.0) -> None:
         """Replace what is said about each run (None or {} forgets it), in one short
@@ -48,12 +42,7 @@ class RunMetaMixin:
             # once (no waiting) if the ingester commits in between.
             conn.execute("BEGIN IMMEDIATE")
             try:
-                for run, data in updates.items():
-                    if data:
-                        conn.execute("INSERT OR REPLACE INTO run_meta VALUES(?, ?)", (run, json.dumps(data)))
-                    else:
-                        conn.execute("DELETE FROM run_meta WHERE run=?", (run,))
-                conn.execute("UPDATE meta SET value=CAST(value AS INTEGER)+1 WHERE key='generation'")
+                self._write_run_meta(updates)
                 conn.commit()
             except BaseException:
                 conn.rollback()

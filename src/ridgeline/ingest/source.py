@@ -1,0 +1,302 @@
+"""Stage 2 (ingest): the ``Logdir`` seam — list, stat and read byte ranges of event files,
+wherever they lie.
+
+A logdir is a local folder or a URL (``s3://bucket/prefix``, ``gs://…``, ``az://…``,
+``memory://…``; any fsspec protocol whose package is installed: the ``s3``/``gcs``/``azure``
+extras). Everything that touches event files goes through here: discovery (:meth:`walk`),
+chunked ingest and value reads (:meth:`read`, a byte range), identity checks (:func:`head_hash`)
+and diagnostics (:meth:`exists`). The index stores what this module is given: a local path for
+a local file, the full URL for a remote object, so every server and worker that opens the index
+reads the same object.
+
+Remote reads are ranged requests (``Range: bytes=a-b``): ingest reads big chunks past the offset
+it remembers; value reads (one image, one histogram) go through a block cache, so stepping
+through a slider or a PR curve's neighbours costs one request per 1 MiB block. Listing is one
+recursive prefix listing (S3's ListObjectsV2: pages of 1,000 keys, not one request per folder).
+
+Credentials and endpoints come from each library's usual places (``AWS_*`` variables,
+``~/.aws``, ``AWS_ENDPOINT_URL`` for an S3-API server such as MinIO; ``GOOGLE_APPLICATION_
+CREDENTIALS``; ``AZURE_STORAGE_*``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import stat
+import threading
+from collections import OrderedDict
+from functools import lru_cache
+from typing import Any, Protocol
+
+from ridgeline.ingest.logdir import TRASH_DIR, Discovery, EventFile, is_event_file, special_file_kind, walk
+
+_URL = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*)://")
+_BLOCK = 1 << 20
+_CACHE_BLOCKS = 64  # 64 MiB of remote blocks per process
+_EXTRAS = {
+    "s3": "s3",
+    "s3a": "s3",
+    "gs": "gcs",
+    "gcs": "gcs",
+    "az": "azure",
+    "abfs": "azure",
+    "abfss": "azure",
+}
+
+
+class LogdirError(RuntimeError):
+    """A logdir URL that cannot be opened (unknown scheme, missing package)."""
+
+
+def is_url(path: str) -> bool:
+    """Whether ``path`` names a remote object store (``file://`` counts as local)."""
+    m = _URL.match(path)
+    return m is not None and m.group(1).lower() != "file"
+
+
+def normalize(path: str) -> str:
+    """What the CLI keeps of a ``--logdir``: URLs as given (trailing ``/`` dropped), local paths
+    absolute (``file://`` turned into a path)."""
+    path = path.strip()
+    if path.lower().startswith("file://"):
+        path = path[len("file://") :]
+    if is_url(path):
+        return path.rstrip("/")
+    return os.path.abspath(os.path.expanduser(path))
+
+
+class Logdir(Protocol):
+    """Where event files come from."""
+
+    root: str
+    remote: bool
+    chunk_bytes: int  # how much ingest reads at a time
+
+    def exists(self) -> bool: ...
+    def is_file(self) -> bool: ...
+    def walk(self, prefix: str = "") -> Discovery: ...
+    def read(self, path: str, offset: int, length: int, cached: bool = False) -> bytes: ...
+
+
+class LocalLogdir:
+    """A folder on this machine (the embedded default)."""
+
+    remote = False
+    chunk_bytes = 1 << 20
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+
+    def exists(self) -> bool:
+        return os.path.isdir(self.root)
+
+    def is_file(self) -> bool:
+        return os.path.isfile(self.root)
+
+    def walk(self, prefix: str = "") -> Discovery:
+        return walk(self.root, prefix)
+
+    def read(self, path: str, offset: int, length: int, cached: bool = False) -> bytes:
+        return read_local(path, offset, length)
+
+
+def read_local(path: str, offset: int, length: int) -> bytes:
+    """Read a byte range of a regular file, without blocking on a FIFO swapped in for it."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise OSError(f"{special_file_kind(st.st_mode)}, not an event file")
+        return os.pread(fd, length, offset) if hasattr(os, "pread") else _seek_read(fd, offset, length)
+    finally:
+        os.close(fd)
+
+
+def _seek_read(fd: int, offset: int, length: int) -> bytes:  # pragma: no cover - Windows
+    os.lseek(fd, offset, os.SEEK_SET)
+    return os.read(fd, length)
+
+
+class _BlockCache:
+    """Whole 1 MiB blocks of remote objects, least recently used dropped first."""
+
+    def __init__(self, blocks: int = _CACHE_BLOCKS) -> None:
+        self._blocks: OrderedDict[tuple[str, int], bytes] = OrderedDict()
+        self._max = blocks
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: tuple[str, int]) -> bytes | None:
+        with self._lock:
+            data = self._blocks.get(key)
+            if data is not None:
+                self._blocks.move_to_end(key)
+                self.hits += 1
+            else:
+                self.misses += 1
+            return data
+
+    def put(self, key: tuple[str, int], data: bytes) -> None:
+        with self._lock:
+            self._blocks[key] = data
+            while len(self._blocks) > self._max:
+                self._blocks.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._blocks.clear()
+
+
+_cache = _BlockCache()
+
+
+def clear_cache() -> None:
+    """Forget cached remote blocks (the index saw an object replaced)."""
+    _cache.clear()
+
+
+class FsspecLogdir:
+    """A prefix in an object store (or any fsspec filesystem), by URL."""
+
+    remote = True
+    chunk_bytes = 8 << 20  # fewer, larger ranged requests
+
+    def __init__(self, url: str, storage_options: dict[str, Any] | None = None) -> None:
+        self.root = url.rstrip("/")
+        self.protocol = _URL.match(url).group(1).lower()  # type: ignore[union-attr]
+        self.fs = _filesystem(self.protocol, tuple(sorted((storage_options or {}).items())))
+
+    def _key(self, url: str) -> str:
+        return str(self.fs._strip_protocol(url))
+
+    def _url(self, key: str) -> str:
+        return f"{self.protocol}://{key}"
+
+    def exists(self) -> bool:
+        try:
+            return bool(self.fs.isdir(self._key(self.root)))
+        except (OSError, ValueError):
+            return False
+
+    def is_file(self) -> bool:
+        try:
+            return bool(self.fs.isfile(self._key(self.root)))
+        except (OSError, ValueError):
+            return False
+
+    def walk(self, prefix: str = "") -> Discovery:
+        """Every event file under the prefix, in TensorBoard's order (run, then file name)."""
+        from ridgeline.ingest.hooks import asset_plugins
+
+        out = Discovery()
+        root = self._key(self.root)
+        self.fs.invalidate_cache(root)
+        try:
+            found = self.fs.find(root, detail=True, withdirs=False)
+        except FileNotFoundError:
+            return out
+        except OSError as exc:
+            out.problems.append(f"{self.root}: cannot list ({exc}); skipped")
+            return out
+        folders: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+        for key, info in found.items():
+            rel = key[len(root) :].lstrip("/")
+            parts = rel.split("/")
+            if TRASH_DIR in parts[:-1]:
+                continue
+            folders.setdefault("/".join(parts[:-1]) or ".", []).append((parts[-1], info))
+        runs: list[tuple[str, list[EventFile]]] = []
+        for rel in sorted(folders):
+            entries = sorted(folders[rel], key=lambda e: e[0])
+            run = rel if not prefix else (prefix if rel == "." else f"{prefix}/{rel}")
+            files = [
+                EventFile(run, self._url(info["name"]), int(info.get("size") or 0), _mtime(info))
+                for name, info in entries
+                if is_event_file(name)
+            ]
+            if files:
+                runs.append((run, files))
+            folder = root if rel == "." else f"{root}/{rel}"
+            plugins = asset_plugins(self._url(folder), [name for name, _ in entries])
+            if plugins:
+                out.problems.append(
+                    f"{self._url(folder)}: holds {', '.join(plugins)} files; they are read from local "
+                    "logdirs only (event files here are indexed)"
+                )
+        for _, files in sorted(runs, key=lambda r: r[0]):
+            out.files.extend(files)
+        return out
+
+    def read(self, path: str, offset: int, length: int, cached: bool = False) -> bytes:
+        """A ranged read; ``cached`` reads go through whole cached 1 MiB blocks (value reads:
+        neighbours share blocks), others straight to the store (ingest, identity checks)."""
+        if length <= 0:
+            return b""
+        key = self._key(path)
+        if not cached or length > _BLOCK:
+            return bytes(self.fs.cat_file(key, start=offset, end=offset + length))
+        first, last = offset // _BLOCK, (offset + length - 1) // _BLOCK
+        parts = []
+        for block in range(first, last + 1):
+            data = _cache.get((path, block))
+            if data is None:
+                data = bytes(self.fs.cat_file(key, start=block * _BLOCK, end=(block + 1) * _BLOCK))
+                if len(data) == _BLOCK:  # a partial last block may still grow: not cached
+                    _cache.put((path, block), data)
+            parts.append(data)
+        joined = b"".join(parts)
+        start = offset - first * _BLOCK
+        return joined[start : start + length]
+
+
+def _mtime(info: dict[str, Any]) -> float:
+    value = info.get("LastModified") or info.get("mtime") or info.get("last_modified") or info.get("created")
+    if value is None:
+        return 0.0
+    if hasattr(value, "timestamp"):
+        return float(value.timestamp())
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+@lru_cache(maxsize=16)
+def _filesystem(protocol: str, options: tuple[tuple[str, Any], ...]) -> Any:
+    try:
+        import fsspec
+    except ImportError:
+        raise LogdirError(
+            f"reading {protocol}:// logdirs needs fsspec: pip install 'ridgeline[{_EXTRAS.get(protocol, 's3')}]'"
+        ) from None
+    try:
+        return fsspec.filesystem(protocol, **dict(options))
+    except (ImportError, ValueError) as exc:
+        extra = _EXTRAS.get(protocol)
+        hint = f": pip install 'ridgeline[{extra}]'" if extra else ""
+        raise LogdirError(f"cannot open {protocol}:// logdirs ({exc}){hint}") from None
+
+
+def open_logdir(path: str) -> Logdir:
+    """The :class:`Logdir` for a local folder or a URL."""
+    return FsspecLogdir(path) if is_url(path) else LocalLogdir(path)
+
+
+def read_range(path: str, offset: int, length: int, cached: bool = False) -> bytes:
+    """``length`` bytes of the file (path or URL) at ``offset`` (fewer at its end)."""
+    if is_url(path):
+        return open_logdir(path).read(path, offset, length, cached)
+    return read_local(path, offset, length)
+
+
+def head_hash(path: str, length: int) -> str:
+    """Hash of the first ``length`` bytes of a file ('' if it cannot be read): with its size,
+    what tells a file that grew from one that was replaced."""
+    try:
+        data = read_range(path, 0, length)
+    except (OSError, LogdirError):
+        return ""
+    return hashlib.blake2b(data, digest_size=12).hexdigest()
