@@ -3,7 +3,7 @@
 // selected runs and settings live in the URL, so a link opens the same view.
 import { Suspense } from "preact/compat";
 import { useCallback, useEffect, useMemo, useState } from "preact/hooks";
-import { api, type Health, kinds, type RunInfo, type RunTable, runsApi, type Status, type TagsByRun } from "./api/client";
+import { type Access, accessApi, api, type Health, kinds, type RunInfo, type RunTable, runsApi, type Status, type TagsByRun } from "./api/client";
 import { groupKey } from "./charts/groups";
 import { runColor } from "./core/colors";
 import { DASHBOARDS } from "./core/registry";
@@ -55,6 +55,8 @@ export function App() {
   const [health, setHealth] = useState<Health>({});
   const [healthRun, setHealthRun] = useState<string | null>(null);
   const [runTable, setRunTable] = useState<RunTable | null>(null);
+  const [access, setAccess] = useState<Access | null>(null);
+  useEffect(() => { accessApi.get().then(setAccess).catch(() => setAccess(null)); }, []);
   const [tableNonce, setTableNonce] = useState(0);
 
   const setView = useCallback((patch: Partial<ViewState>) => {
@@ -220,7 +222,7 @@ export function App() {
           {active && active.runs !== "none" && (
             <RunsTable table={runTable} candidates={allRuns} listed={listed} filterKind={filtered.kind} filterError={filtered.error}
               view={view} setView={setView} colors={colors} labels={labels} health={health}
-              onHealth={(r) => setHealthRun(healthRun === r ? null : r)} onChanged={reload} />
+              onHealth={(r) => setHealthRun(healthRun === r ? null : r)} onChanged={reload} readOnly={access?.read_only ?? false} />
           )}
         </aside>}
         <main><Suspense fallback={<div class="loading">loading…</div>}>{main}</Suspense></main>

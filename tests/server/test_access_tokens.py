@@ -60,6 +60,11 @@ def team(tmp_path: Path) -> Iterator[Team]:
     yield Team(tmp_path)
 
 
+def auth_header(team: Team) -> dict[str, str]:
+    secret, _ = team.token(read_only=True)
+    return {"Authorization": f"Bearer {secret}"}
+
+
 def api_paths(app: FastAPI) -> list[tuple[str, str]]:
     """Every API route (from the OpenAPI schema), path parameters filled in."""
     out = []
@@ -101,6 +106,14 @@ def test_share_link_sees_only_its_runs_and_tags_and_cannot_write(team: Team) -> 
         r = client.get("/api/plugins/scalars/series", params={"run": run, "tag": tag})
         assert r.status_code == 404, (run, tag)
     assert client.get("/api/plugins/text/tags").json()["runs"] == {}
+    (team.logdir / "beta" / "b1" / "events.out.tfevents.0.empty").write_bytes(
+        b""
+    )  # a problem named in status
+    team.ingester.reload()
+    assert any(
+        "beta" in p for p in team.client.get("/api/status", headers=auth_header(team)).json()["problems"]
+    )
+    assert client.get("/api/status").json()["problems"] == []  # other runs' files are not named
     assert client.get("/api/access").json() == {
         "auth": True,
         "read_only": True,

@@ -58,6 +58,10 @@ const post = (body: unknown, method = "POST"): RequestInit => ({
   method, headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
 });
 
+export interface Access { auth: boolean; read_only: boolean; runs: string; tags: string; name: string }
+// What this page's token allows (a read-only share link hides every action that changes data).
+export const accessApi = { get: () => call<Access>("/api/access") };
+
 export const runsApi = {
   async table(metrics: string[]): Promise<RunTable> {
     const p = new URLSearchParams();

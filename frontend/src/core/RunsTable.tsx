@@ -25,6 +25,7 @@ interface Props {
   health: Record<string, Finding[]>;
   onHealth: (run: string) => void;
   onChanged: () => void;          // run meta or runs changed: read the table again
+  readOnly?: boolean;             // a read-only token: no renaming, recoloring or deleting
 }
 
 function cellText(row: RunRow | undefined, col: Column): string {
@@ -130,7 +131,8 @@ export function RunsTable(props: Props) {
           <button class="expand" title={view.wideRuns ? "Back to the run list" : "Expand: every column"} onClick={() => setView({ wideRuns: !view.wideRuns })}>{view.wideRuns ? "collapse" : "expand"}</button>
           <button class={panel === "columns" ? "on" : ""} title="Choose columns" onClick={() => setPanel(panel === "columns" ? "" : "columns")}>columns</button>
           <button class={`export-btn${panel === "export" ? " on" : ""}`} title="Export the selected runs' data" onClick={() => setPanel(panel === "export" ? "" : "export")}>export</button>
-          <button class={`trash-btn${panel === "trash" ? " on" : ""}`} title="Deleted runs" onClick={() => setPanel(panel === "trash" ? "" : "trash")}>trash</button>
+          {props.readOnly && <span class="read-only" title="This link may only read: renaming, recoloring and deleting are off">read-only</span>}
+          {!props.readOnly && <button class={`trash-btn${panel === "trash" ? " on" : ""}`} title="Deleted runs" onClick={() => setPanel(panel === "trash" ? "" : "trash")}>trash</button>}
         </span>
       </div>
       <input class="run-filter" placeholder='Filter: regex, or lr < 0.01 and optimizer == "adam"' value={view.runFilter}
@@ -210,10 +212,12 @@ export function RunsTable(props: Props) {
                 <tr key={r} class={`run-row${view.hidden.includes(r) ? " off" : ""}`} data-run={r} style={{ height: `${ROW_H}px` }}>
                   <td class="sel"><input type="checkbox" checked={!view.hidden.includes(r)} onChange={() => toggle(r)} /></td>
                   <td class="name" title={`${r}${row?.status_reason ? `\n${row.status}: ${row.status_reason}` : ""}`}>
-                    <label class="swatch-pick" title="Choose this run's color">
-                      <span class="swatch" style={{ background: props.colors[r] }} />
-                      <ColorInput value={props.colors[r]?.startsWith("#") ? props.colors[r] : "#888888"} onPick={(c) => save(r, { color: c })} />
-                    </label>
+                    {props.readOnly ? <span class="swatch" style={{ background: props.colors[r] }} /> : (
+                      <label class="swatch-pick" title="Choose this run's color">
+                        <span class="swatch" style={{ background: props.colors[r] }} />
+                        <ColorInput value={props.colors[r]?.startsWith("#") ? props.colors[r] : "#888888"} onPick={(c) => save(r, { color: c })} />
+                      </label>
+                    )}
                     {editing?.run === r && editing.what === "name" ? (
                       <input class="rename-input" value={label(r)} ref={(el) => el?.focus()}
                         onKeyDown={(e) => {
@@ -221,7 +225,7 @@ export function RunsTable(props: Props) {
                           if (e.key === "Escape") setEditing(null);
                         }} onBlur={() => setEditing(null)} />
                     ) : (
-                      <span class="run-name" onDblClick={() => setEditing({ run: r, what: "name" })}>{label(r)}</span>
+                      <span class="run-name" onDblClick={props.readOnly ? undefined : () => setEditing({ run: r, what: "name" })}>{label(r)}</span>
                     )}
                     {!shown.some((c) => c.id === "status") && row && row.status !== "finished" && <span class={`status-dot ${row.status}`} title={`${row.status}: ${row.status_reason}`} />}
                     <HealthBadge findings={props.health[r]} onClick={() => props.onHealth(r)} />
@@ -236,13 +240,13 @@ export function RunsTable(props: Props) {
                             if (e.key === "Escape") setEditing(null);
                           }} onBlur={() => setEditing(null)} />
                       ) : c.id === "tags" ? (
-                        <span onDblClick={() => setEditing({ run: r, what: "tags" })}>{(row?.tags ?? []).map((t) => <span key={t} class="run-tag">{t}</span>)}</span>
+                        <span onDblClick={props.readOnly ? undefined : () => setEditing({ run: r, what: "tags" })}>{(row?.tags ?? []).map((t) => <span key={t} class="run-tag">{t}</span>)}</span>
                       ) : cellText(row, c)}
                     </td>
                   ))}
                   <td class="acts">
-                    <button class="row-menu" title="Rename, tag, color, delete" onClick={() => setMenu(menu === r ? null : r)}>⋯</button>
-                    {menu === r && (
+                    {!props.readOnly && <button class="row-menu" title="Rename, tag, color, delete" onClick={() => setMenu(menu === r ? null : r)}>⋯</button>}
+                    {menu === r && !props.readOnly && (
                       <div class="menu" onMouseLeave={() => setMenu(null)}>
                         <button class="m-rename" onClick={() => { setMenu(null); setEditing({ run: r, what: "name" }); }}>Rename…</button>
                         <button class="m-tags" onClick={() => { setMenu(null); setView({ wideRuns: true, runCols: view.runCols.includes("tags") ? view.runCols : [...view.runCols, "tags"] }); setEditing({ run: r, what: "tags" }); }}>Edit tags…</button>

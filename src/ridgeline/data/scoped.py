@@ -63,7 +63,11 @@ class ScopedProvider:
         return gen * _SCOPES + 1 + zlib.crc32(f"{scope.runs}\0{scope.tags}".encode()) % (_SCOPES - 1)
 
     def status(self) -> LogdirStatus:
-        return self.inner.status()
+        status = self.inner.status()
+        if _scope() is not None:
+            # The problems name files of every run; a link limited to some runs sees none.
+            status.problems, status.unreadable, status.suggestion = [], [], None
+        return status
 
     def list_runs(self) -> list[RunInfo]:
         scope = _scope()
