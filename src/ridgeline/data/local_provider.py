@@ -58,6 +58,7 @@ class LocalDataProvider:
         self.logdirs = ingester.logdirs if ingester is not None else list(logdirs or [])
         self._looked: tuple[float, LogdirStatus, dict[str, AssetRun]] | None = None
         self._token_cache: dict[str, tuple[float, TokenRecord | None]] = {}
+        self._sources = {path: open_logdir(path) for _, path in self.logdirs}
         self.indexing = False
         self.progress = 1.0
         self._cache: OrderedDict[tuple[str, str], tuple[int, ScalarSeries]] = OrderedDict()
@@ -105,13 +106,13 @@ class LocalDataProvider:
         now = time.monotonic()
         looked = self._looked
         if looked is None or now - looked[0] > _LOOK_EVERY:
-            status = diagnose(self.logdirs, self.store.file_states())
+            status = diagnose(self.logdirs, self.store.file_states(), self._sources)
             for problem in self.store.notes:
                 if problem not in status.problems:
                     status.problems.append(problem)
             assets: dict[str, AssetRun] = {}
             for name, path in self.logdirs:
-                source = open_logdir(path)
+                source = self._sources[path]
                 if not source.remote and source.exists():
                     assets.update((a.run, a) for a in source.walk(name).assets)
             looked = self._looked = (now, status, assets)

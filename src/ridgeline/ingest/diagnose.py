@@ -11,7 +11,7 @@ import difflib
 import os
 
 from ridgeline.diagnostics import LogdirStatus
-from ridgeline.ingest.source import LogdirError, open_logdir
+from ridgeline.ingest.source import Logdir, LogdirError, open_logdir
 from ridgeline.store.base import FileState
 
 
@@ -32,12 +32,17 @@ def nearest_existing(path: str) -> tuple[str | None, list[str]]:
     return p, difflib.get_close_matches(missing_part, siblings, n=3, cutoff=0.5)
 
 
-def diagnose(logdirs: list[tuple[str, str]], states: dict[str, FileState]) -> LogdirStatus:
+def diagnose(
+    logdirs: list[tuple[str, str]], states: dict[str, FileState], sources: dict[str, Logdir] | None = None
+) -> LogdirStatus:
+    """What the logdirs hold and what is wrong; ``sources``: open logdirs by path (a remote one
+    keeps its listing, so a status costs no full listing)."""
     status = LogdirStatus([path for _, path in logdirs])
     for name, path in logdirs:
-        source = open_logdir(path)
         try:
-            exists = source.exists()
+            source = (sources or {}).get(path) or open_logdir(path)
+            found = source.walk(name) if source.remote else None
+            exists = bool(found and found.files) or source.exists()
         except LogdirError as exc:
             status.missing.append(path)
             status.suggestion = str(exc)
@@ -54,7 +59,8 @@ def diagnose(logdirs: list[tuple[str, str]], states: dict[str, FileState]) -> Lo
                     hint += " (did you mean " + ", ".join(os.path.join(parent, s) for s in similar) + "?)"
                 status.suggestion = hint
             continue
-        found = source.walk(name)
+        if found is None:
+            found = source.walk(name)
         files = found.files
         # A run whose data are plugin files (projector embeddings) has an event file holding
         # only its header by design: not a problem to report.

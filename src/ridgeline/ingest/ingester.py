@@ -158,7 +158,7 @@ class Ingester:
     def status(self) -> LogdirStatus:
         """What the logdirs hold and what went wrong: the files' own problems, this ingester's
         (folders, unreadable files, the index) and the index file's notes, each once."""
-        status = diagnose(self.logdirs, self.store.file_states())
+        status = diagnose(self.logdirs, self.store.file_states(), {s.root: s for _, s in self.sources})
         for problem in [*self.problems(), *self.store.notes]:
             if problem not in status.problems:
                 status.problems.append(problem)

@@ -11,8 +11,16 @@ reads the same object.
 
 Remote reads are ranged requests (``Range: bytes=a-b``): ingest reads big chunks past the offset
 it remembers; value reads (one image, one histogram) go through a block cache, so stepping
-through a slider or a PR curve's neighbours costs one request per 1 MiB block. Listing is one
-recursive prefix listing (S3's ListObjectsV2: pages of 1,000 keys, not one request per folder).
+through a slider or a PR curve's neighbours costs one request per 1 MiB block.
+
+Listing is incremental. A full listing is one recursive prefix listing (S3's ListObjectsV2:
+pages of 1,000 keys, not one request per folder); it is made at the first look and then every
+``full_every`` seconds (60) to find new and deleted runs. In between, a look re-lists only the
+*hot* folders — those with an object written in the last ``hot_window`` seconds (10 minutes),
+i.e. runs still training — one request each, unless a full listing would cost no more (a small
+logdir is always listed whole, so its new runs show up at once). A logdir of 100,000 finished
+files and a few live runs costs a few requests per look, not a hundred; a new run there shows up
+within ``full_every``.
 
 Credentials and endpoints come from each library's usual places (``AWS_*`` variables,
 ``~/.aws``, ``AWS_ENDPOINT_URL`` for an S3-API server such as MinIO; ``GOOGLE_APPLICATION_
@@ -26,6 +34,7 @@ import os
 import re
 import stat
 import threading
+import time
 from collections import OrderedDict
 from functools import lru_cache
 from typing import Any, Protocol
@@ -130,6 +139,7 @@ class _BlockCache:
         self.misses = 0
 
     def get(self, key: tuple[str, int]) -> bytes | None:
+        """The cached block (a hit), or None (a miss; the caller reads and puts it)."""
         with self._lock:
             data = self._blocks.get(key)
             if data is not None:
@@ -164,10 +174,19 @@ class FsspecLogdir:
     remote = True
     chunk_bytes = 8 << 20  # fewer, larger ranged requests
 
+    full_every = 60.0
+    hot_window = 600.0
+
     def __init__(self, url: str, storage_options: dict[str, Any] | None = None) -> None:
         self.root = url.rstrip("/")
         self.protocol = _URL.match(url).group(1).lower()  # type: ignore[union-attr]
         self.fs = _filesystem(self.protocol, tuple(sorted((storage_options or {}).items())))
+        # folder (relative to the root, "." for the root) -> its objects, from the last listing
+        self._folders: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+        self._full_at: float | None = None
+        self._full_cost = 1  # requests the last full listing took
+        self.requests = 0  # listing requests made (full listings count one per 1,000 keys)
+        self._lock = threading.Lock()  # the ingester and a status request may list at once
 
     def _key(self, url: str) -> str:
         return str(self.fs._strip_protocol(url))
@@ -187,27 +206,64 @@ class FsspecLogdir:
         except (OSError, ValueError):
             return False
 
+    def _list(self, now: float) -> None:
+        """Bring the folder listing up to date: all of it, or only the hot folders."""
+        root = self._key(self.root)
+        wall = time.time()
+        hot = [
+            rel
+            for rel, entries in self._folders.items()
+            if wall - max((_mtime(info) for _, info in entries), default=0.0) <= self.hot_window
+        ]
+        if self._full_at is None or now - self._full_at >= self.full_every or self._full_cost <= len(hot):
+            # (Also whenever a full listing costs no more requests than the hot folders would.)
+            self.fs.invalidate_cache(root)
+            found = self.fs.find(root, detail=True, withdirs=False)
+            self._full_cost = 1 + len(found) // 1000
+            self.requests += self._full_cost
+            folders: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+            for key, info in found.items():
+                rel = key[len(root) :].lstrip("/")
+                parts = rel.split("/")
+                if TRASH_DIR in parts[:-1]:
+                    continue
+                folders.setdefault("/".join(parts[:-1]) or ".", []).append((parts[-1], info))
+            self._folders = folders
+            self._full_at = now
+            return
+        for rel in hot:
+            folder = root if rel == "." else f"{root}/{rel}"
+            self.fs.invalidate_cache(folder)
+            try:
+                listed = self.fs.ls(folder, detail=True)
+            except FileNotFoundError:
+                listed = []
+            self.requests += 1
+            files = [(str(i["name"]).rsplit("/", 1)[-1], i) for i in listed if i.get("type") != "directory"]
+            if files:
+                self._folders[rel] = files
+            else:
+                del self._folders[rel]
+
     def walk(self, prefix: str = "") -> Discovery:
         """Every event file under the prefix, in TensorBoard's order (run, then file name)."""
+        with self._lock:
+            return self._walk(prefix)
+
+    def _walk(self, prefix: str) -> Discovery:
         from ridgeline.ingest.hooks import asset_plugins
 
         out = Discovery()
         root = self._key(self.root)
-        self.fs.invalidate_cache(root)
         try:
-            found = self.fs.find(root, detail=True, withdirs=False)
+            self._list(time.monotonic())
         except FileNotFoundError:
+            self._folders, self._full_at = {}, None
             return out
         except OSError as exc:
             out.problems.append(f"{self.root}: cannot list ({exc}); skipped")
             return out
-        folders: dict[str, list[tuple[str, dict[str, Any]]]] = {}
-        for key, info in found.items():
-            rel = key[len(root) :].lstrip("/")
-            parts = rel.split("/")
-            if TRASH_DIR in parts[:-1]:
-                continue
-            folders.setdefault("/".join(parts[:-1]) or ".", []).append((parts[-1], info))
+        folders = self._folders
         runs: list[tuple[str, list[EventFile]]] = []
         for rel in sorted(folders):
             entries = sorted(folders[rel], key=lambda e: e[0])
@@ -241,11 +297,12 @@ class FsspecLogdir:
         first, last = offset // _BLOCK, (offset + length - 1) // _BLOCK
         parts = []
         for block in range(first, last + 1):
+            needed = min(_BLOCK, offset + length - block * _BLOCK)
             data = _cache.get((path, block))
-            if data is None:
+            if data is None or len(data) < needed:
+                # (A cached last block shorter than what is asked for: the object grew.)
                 data = bytes(self.fs.cat_file(key, start=block * _BLOCK, end=(block + 1) * _BLOCK))
-                if len(data) == _BLOCK:  # a partial last block may still grow: not cached
-                    _cache.put((path, block), data)
+                _cache.put((path, block), data)
             parts.append(data)
         joined = b"".join(parts)
         start = offset - first * _BLOCK

@@ -74,6 +74,8 @@ class PostgresStore(SQLStore):
 
     placeholder = "%s"
     implicit_begin = True
+    # Results in binary: a series' blobs arrive as they are stored, not as hex text to decode.
+    execute_options: dict[str, Any] = {"binary": True}  # noqa: RUF012 - never mutated
 
     def __init__(self, url: str) -> None:
         super().__init__()

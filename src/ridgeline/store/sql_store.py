@@ -69,6 +69,7 @@ class SQLStore:
     # Begin a transaction before the first write (PostgreSQL connections run in autocommit, so
     # a reader never sits idle in a transaction; Python's sqlite3 does this itself).
     implicit_begin = False
+    execute_options: dict[str, Any] = {}  # noqa: RUF012 - per dialect, never mutated
 
     def __init__(self) -> None:
         self._write_lock = threading.RLock()
@@ -103,7 +104,7 @@ class SQLStore:
         conn = self._conn()
         if self.implicit_begin and sql[:6] in _WRITES and not self._in_transaction(conn):
             self._begin(conn)
-        return conn.execute(self._q(sql), args)
+        return conn.execute(self._q(sql), args, **self.execute_options)
 
     def _many(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
         conn = self._conn()
