@@ -54,6 +54,12 @@ def s3_bucket(s3_endpoint: str) -> str:
     return "s3://" + team_services.new_bucket()
 
 
+@pytest.fixture(scope="session")
+def azurite() -> Iterator[str]:
+    """Azure's blob storage emulator on loopback, for the whole session."""
+    yield from team_services.azurite_server()
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
     """In CI (``CI`` set), a skipped test is a failed one: nothing is skipped silently there

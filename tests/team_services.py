@@ -79,3 +79,78 @@ def put_logdir(local: Path, url: str) -> None:
     for path in sorted(local.rglob("*")):
         if path.is_file():
             fs.put_file(str(path), f"{url}/{path.relative_to(local).as_posix()}")
+
+
+AZURITE = (
+    Path(__file__).resolve().parents[1] / ".tools" / "azurite" / "node_modules" / ".bin" / "azurite-blob"
+)
+
+
+def azurite_server() -> Iterator[str]:
+    """Azure's storage emulator (Azurite, from npm; ``scripts/test`` installs it into
+    ``.tools/``) on a free port: yields the connection string, also set as
+    ``AZURE_STORAGE_CONNECTION_STRING`` for adlfs here and in subprocesses."""
+    import base64
+    import socket
+    import subprocess
+    import time
+
+    if not AZURITE.exists():
+        pytest.skip("Azurite is not installed (scripts/test puts it in .tools/azurite)")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    key = base64.b64encode(b"ridgeline-test-key-0123456789abcdef").decode()
+    env = dict(os.environ, AZURITE_ACCOUNTS=f"rlacct:{key}")
+    proc = subprocess.Popen(
+        [
+            str(AZURITE),
+            "--blobHost",
+            "127.0.0.1",
+            "--blobPort",
+            str(port),
+            "--inMemoryPersistence",
+            "--skipApiVersionCheck",
+            "--silent",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                raise RuntimeError("Azurite did not start") from None
+            time.sleep(0.2)
+    conn = (
+        f"DefaultEndpointsProtocol=http;AccountName=rlacct;AccountKey={key};"
+        f"BlobEndpoint=http://127.0.0.1:{port}/rlacct;"
+    )
+    saved = os.environ.get("AZURE_STORAGE_CONNECTION_STRING")
+    os.environ["AZURE_STORAGE_CONNECTION_STRING"] = conn
+    try:
+        yield conn
+    finally:
+        proc.kill()  # in memory: nothing to save
+        proc.wait(10)
+        if saved is None:
+            os.environ.pop("AZURE_STORAGE_CONNECTION_STRING", None)
+        else:
+            os.environ["AZURE_STORAGE_CONNECTION_STRING"] = saved
+
+
+def put_az(local: Path, url: str) -> None:
+    import fsspec
+
+    fs = fsspec.filesystem("az")
+    container = url.removeprefix("az://").split("/")[0]
+    if not fs.exists(container):
+        fs.mkdir(container)
+    for path in sorted(local.rglob("*")):
+        if path.is_file():
+            fs.put_file(str(path), f"{url}/{path.relative_to(local).as_posix()}")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from queries import answers
 
 from ridgeline.data.local_provider import LocalDataProvider
 from ridgeline.ingest.ingester import Ingester
@@ -156,33 +157,6 @@ def test_tokens_are_kept_hashed_and_can_be_revoked(store: Store) -> None:
     assert secret not in repr(store.tokens())
 
 
-def _answers(provider: LocalDataProvider) -> dict[str, object]:
-    """Every query a dashboard makes, as plain data."""
-    out: dict[str, object] = {
-        "runs": [(r.name, r.tags) for r in provider.list_runs()],
-        "plugins": provider.list_plugins(),
-        "scalars": sorted(
-            (t.run, t.tag, t.count, t.first_step, t.last_step) for t in provider.list_scalars()
-        ),
-    }
-    for t in provider.list_scalars():
-        pts = provider.read_scalars(t.run, t.tag)
-        assert pts is not None
-        out[f"s:{t.run}:{t.tag}"] = (
-            pts.steps.tolist(),
-            pts.wall_times.tolist(),
-            np.nan_to_num(pts.values).tolist(),
-        )
-        small = provider.read_scalars(t.run, t.tag, 50)
-        assert small is not None
-        out[f"d:{t.run}:{t.tag}"] = small.steps.tolist()
-    for plugin in provider.list_plugins():
-        for pt in provider.list_tags(plugin):
-            values = provider.read_values(pt.run, pt.tag) or []
-            out[f"v:{plugin}:{pt.run}:{pt.tag}"] = [(v.step, v.value.SerializeToString()) for v in values]
-    return out
-
-
 def test_indexing_a_logdir_answers_like_the_embedded_index(
     store: Store, tmp_path: Path, fixtures_dir: Path
 ) -> None:
@@ -191,8 +165,8 @@ def test_indexing_a_logdir_answers_like_the_embedded_index(
     for s in (embedded, store):
         report = Ingester(s, logdirs).reload()
         assert report.records > 0
-    a = _answers(LocalDataProvider(embedded, None, logdirs))
-    b = _answers(LocalDataProvider(store, None, logdirs))
+    a = answers(LocalDataProvider(embedded, None, logdirs))
+    b = answers(LocalDataProvider(store, None, logdirs))
     assert a.keys() == b.keys()
     assert a == b
     assert len([k for k in a if k.startswith("v:")]) > 10  # images, audio, histograms, text, graphs...

@@ -85,3 +85,26 @@ def test_value_reads_are_ranged_and_cached_and_replaced_objects_are_reread(
     assert report.reread_runs == ["a"]
     points = provider.read_scalars("a", "loss")
     assert points is not None and points.steps.size == 300 and points.values[0] == 5.0
+
+
+def test_az_logdir_answers_like_the_local_folder(tmp_path: Path, azurite: str, fixtures_dir: Path) -> None:
+    """The same seam over Azure Blob Storage (Azurite): every query equal to the local mode."""
+    from queries import answers
+    from team_services import put_az
+
+    local = fixtures_dir / "torch"
+    url = "az://logs/torch fixtures"
+    put_az(local, url)
+    remote_store = SQLiteStore(tmp_path / "az.sqlite")
+    local_store = SQLiteStore(tmp_path / "local.sqlite")
+    Ingester(remote_store, [("", url)]).reload()
+    Ingester(local_store, [("", str(local))]).reload()
+    a = answers(LocalDataProvider(local_store, None, [("", str(local))]))
+    remote = LocalDataProvider(remote_store, None, [("", url)])
+    b = answers(remote)
+    # The projector's checkpoint files (not event files) are read from local logdirs only, and
+    # the status says so; everything in the event files is the same.
+    assert a.pop("plugins") == sorted([*b.pop("plugins"), "projector"])  # type: ignore[type-var]
+    assert a == b and len(a) > 20
+    assert any("projector files" in p and "local logdirs only" in p for p in remote.status().problems)
+    assert all(p.startswith(url + "/") for p in remote_store.file_states())

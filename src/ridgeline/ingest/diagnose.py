@@ -61,6 +61,7 @@ def diagnose(
             continue
         if found is None:
             found = source.walk(name)
+        status.problems.extend(p for p in found.problems if p not in status.problems)
         files = found.files
         # A run whose data are plugin files (projector embeddings) has an event file holding
         # only its header by design: not a problem to report.
