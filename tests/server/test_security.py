@@ -1,7 +1,7 @@
 """The server under attack: headers, DNS rebinding, CORS, traversal, odd parameters and names.
 
 In-process (TestClient) for the routes, plus a real ``ridgeline`` process for what only the
-CLI decides: the Host check while bound to loopback, and the warning when bound elsewhere.
+CLI decides: the Host check while bound to loopback, and tokens required when bound elsewhere.
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ def test_real_server_on_loopback_refuses_a_foreign_host(logdir: Path, tmp_path: 
         assert conn.getresponse().status == 200
 
 
-def test_non_loopback_bind_warns(tmp_path: Path) -> None:
+def test_non_loopback_bind_requires_tokens(tmp_path: Path) -> None:
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -109,9 +109,10 @@ def test_non_loopback_bind_warns(tmp_path: Path) -> None:
     try:
         assert proc.stderr is not None
         line = proc.stderr.readline()
-        while line and "warning" not in line:
+        while line and "access tokens required" not in line:
             line = proc.stderr.readline()
-        assert "bound to 0.0.0.0" in line and "no login" in line
+        # Bound to every address: tokens are required, and it says how to make the first one.
+        assert "access tokens required (0 valid)" in line and "ridgeline token create" in line
     finally:
         proc.kill()
         proc.wait()
