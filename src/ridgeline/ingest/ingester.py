@@ -202,9 +202,8 @@ class Ingester:
         state = self._states.get(run)
         if state is None:
             state = RunState()
-            for info in self.store.tags():
-                if info.run == run:
-                    state.tag_classes[info.tag] = info.data_class
+            for info in self.store.tags(run=run):
+                state.tag_classes[info.tag] = info.data_class
             versions = [
                 _version_number(s.file_version) for s in known.values() if s.run == run and s.file_version
             ]
@@ -359,19 +358,21 @@ class Ingester:
             if not batch:
                 break
             try:
-                self._reconcile(files, self.store.file_states(), report)
-                known = self.store.file_states()
+                # The index as it is now for these runs (another worker may have read them).
+                runs = sorted(batch)
+                self._reconcile(files, self.store.file_states(runs), report)
+                known = self.store.file_states(runs)
                 todo = [
                     ef
                     for ef in files
                     if ef.run in batch and ef.size > (known[ef.path].offset if ef.path in known else -1)
                 ]
                 done = self._read_files(todo, known, report, progress, done, total)
-                after = self.store.file_states()
+                left: dict[str, list[tuple[str, int]]] = {}
+                for st in self.store.file_states(runs).values():
+                    left.setdefault(st.run, []).append((st.path, st.offset))
                 for run in batch:
-                    self._left[run] = tuple(
-                        sorted((st.path, st.offset) for st in after.values() if st.run == run)
-                    )
+                    self._left[run] = tuple(sorted(left.get(run, [])))
             finally:
                 held, self._held = self._held, []
                 with contextlib.suppress(Exception):
@@ -395,7 +396,7 @@ class Ingester:
             batch.add(run)
             size += max(0, new_bytes(run))
             left = tuple(sorted((st.path, st.offset) for st in indexed.get(run, [])))
-            if self._left.get(run) != left:
+            if run in self._states and self._left.get(run) != left:
                 # Another worker read this run since this one did: what is remembered of it
                 # (tag ids, restart state) may name rows it has replaced.
                 self._states.pop(run, None)

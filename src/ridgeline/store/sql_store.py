@@ -124,11 +124,19 @@ class SQLStore:
 
     # ---- ingest side ------------------------------------------------------------------------
 
-    def file_states(self) -> dict[str, FileState]:
-        rows = self._x(
+    def file_states(self, runs: list[str] | None = None) -> dict[str, FileState]:
+        """How far each event file was read (of ``runs`` only, when given)."""
+        sql = (
             'SELECT path, run, "offset", size, mtime, records, file_version, problems,'
             " dev, ino, head_len, head FROM files"
-        ).fetchall()
+        )
+        if runs is None:
+            rows = self._x(sql).fetchall()
+        else:
+            rows = []
+            for i in range(0, len(runs), 500):
+                part = runs[i : i + 500]
+                rows += self._x(sql + f" WHERE run IN ({','.join('?' * len(part))})", part).fetchall()
         return {
             r[0]: FileState(
                 r[0],
@@ -422,15 +430,21 @@ class SQLStore:
         ).fetchall()
         return [r[0] for r in rows]
 
-    def tags(self, data_class: int | None = None) -> list[TagInfo]:
+    def tags(self, data_class: int | None = None, run: str | None = None) -> list[TagInfo]:
         sql = (
             "SELECT run, tag, plugin, data_class, metadata, count, first_step, last_step,"
             " last_wall_time, version, last_value FROM tags"
         )
-        args: tuple[int, ...] = ()
+        where: list[str] = []
+        args: list[object] = []
         if data_class is not None:
-            sql += " WHERE data_class=?"
-            args = (data_class,)
+            where.append("data_class=?")
+            args.append(data_class)
+        if run is not None:
+            where.append("run=?")
+            args.append(run)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
         rows = self._x(sql + " ORDER BY run, tag", args).fetchall()
         return [
             TagInfo(
