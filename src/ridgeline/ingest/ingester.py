@@ -25,10 +25,10 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import cast
+from typing import TypeVar, cast
 
 import numpy as np
 
@@ -54,6 +54,15 @@ _HEAD_BYTES = 1024  # a file's identity includes a hash of its first bytes
 
 
 Progress = Callable[[int, int], None]
+_Item = TypeVar("_Item", EventFile, FileState)
+
+
+def _by_run(items: Iterable[_Item]) -> dict[str, list[_Item]]:
+    """Event files (on disk or in the index) grouped by run, in their order."""
+    out: dict[str, list[_Item]] = {}
+    for item in items:
+        out.setdefault(item.run, []).append(item)
+    return out
 
 
 @dataclass(slots=True)
@@ -266,12 +275,8 @@ class Ingester:
 
     def _reconcile(self, files: list[EventFile], known: dict[str, FileState], report: ReloadReport) -> None:
         """Make the index agree with the files on disk before reading anything new."""
-        on_disk: dict[str, list[EventFile]] = {}
-        for ef in files:
-            on_disk.setdefault(ef.run, []).append(ef)
-        by_run: dict[str, list[FileState]] = {}
-        for st in known.values():
-            by_run.setdefault(st.run, []).append(st)
+        on_disk = _by_run(files)
+        by_run = _by_run(known.values())
         paths = {ef.path: ef for ef in files}
         changed = False
         for run, states in by_run.items():
@@ -322,12 +327,8 @@ class Ingester:
     def _reload(self, report: ReloadReport, progress: Progress | None) -> None:
         files = self.discover()
         known = self.store.file_states()
-        on_disk: dict[str, list[EventFile]] = {}
-        for ef in files:
-            on_disk.setdefault(ef.run, []).append(ef)
-        indexed: dict[str, list[FileState]] = {}
-        for st in known.values():
-            indexed.setdefault(st.run, []).append(st)
+        on_disk = _by_run(files)
+        indexed = _by_run(known.values())
 
         def new_bytes(run: str) -> int:
             return sum(
