@@ -18,9 +18,8 @@ runs and tags (:mod:`ridgeline.data.scoped`).
 
 from __future__ import annotations
 
-import html
 import json
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -88,7 +87,7 @@ class AuthMiddleware:
             rest = urlencode([(k, v) for k, v in query if k != "token"])
             secure = scope.get("scheme") == "https" or headers.get("x-forwarded-proto") == "https"
             cookie = f"{COOKIE}={from_query}; Path=/; HttpOnly; SameSite=Lax" + ("; Secure" if secure else "")
-            await _redirect(send, path + (f"?{rest}" if rest else ""), cookie)
+            await _redirect(send, quote(path, safe="/") + (f"?{rest}" if rest else ""), cookie)
             return
         if record.read_only and is_write(scope.get("method", "GET"), path):
             await _json(send, 403, "Forbidden", "this token may only read (ask for a write token)")
@@ -149,7 +148,7 @@ async def _redirect(send: Send, location: str, cookie: str) -> None:
             "type": "http.response.start",
             "status": 303,
             "headers": [
-                (b"location", html.escape(location, quote=True).encode("latin-1", "replace")),
+                (b"location", location.encode("ascii")),  # percent-encoded: no CR/LF can get in
                 (b"set-cookie", cookie.encode("latin-1")),
                 (b"cache-control", b"no-store"),
                 (b"content-length", b"0"),
