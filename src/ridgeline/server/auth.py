@@ -66,7 +66,8 @@ class AuthMiddleware:
             await self.app(scope, receive, send)
             return
         path: str = scope.get("path", "")
-        if path in _PUBLIC or path.startswith(_PUBLIC_PREFIXES):
+        # Static files hold no data; a CORS preflight carries no credentials by design.
+        if path in _PUBLIC or path.startswith(_PUBLIC_PREFIXES) or scope.get("method") == "OPTIONS":
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", ())}
