@@ -561,6 +561,8 @@ def upload(args: argparse.Namespace) -> None:
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    for chatty in ("botocore", "aiobotocore", "s3fs", "fsspec", "azure", "urllib3"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)  # object-store clients' INFO lines
     parser, commands = _parser()
     if argv and argv[0] in commands:
         command = argv[0]

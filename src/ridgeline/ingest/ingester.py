@@ -37,7 +37,7 @@ from ridgeline.ingest.decode import DecodedChunk, decode, split_records
 from ridgeline.ingest.diagnose import diagnose
 from ridgeline.ingest.logdir import AssetRun, EventFile
 from ridgeline.ingest.run_loader import RunState, _version_number, apply_chunk
-from ridgeline.ingest.source import Logdir, head_hash, open_logdir
+from ridgeline.ingest.source import Logdir, LogdirError, head_hash, open_logdir
 from ridgeline.store.base import FileState, Store
 
 logger = logging.getLogger(__name__)
@@ -184,7 +184,12 @@ class Ingester:
         problems: list[str] = []
         assets: dict[str, AssetRun] = {}
         for name, source in self.sources:
-            if source.exists():
+            try:
+                there = source.remote or source.exists()  # a remote walk says itself what failed
+            except LogdirError as exc:
+                problems.append(str(exc))
+                continue
+            if there:
                 found = source.walk(name)
                 files.extend(found.files)
                 problems.extend(found.problems)

@@ -195,15 +195,19 @@ class FsspecLogdir:
         return f"{self.protocol}://{key}"
 
     def exists(self) -> bool:
+        """Whether the prefix holds objects; LogdirError when the store cannot be asked (no
+        such endpoint, refused credentials), with the store's own words."""
         try:
             return bool(self.fs.isdir(self._key(self.root)))
-        except (OSError, ValueError):
+        except FileNotFoundError:
             return False
+        except Exception as exc:  # noqa: BLE001 - botocore/azure/google errors are not OSErrors
+            raise LogdirError(f"cannot list {self.root}: {_reason(exc)}") from None
 
     def is_file(self) -> bool:
         try:
             return bool(self.fs.isfile(self._key(self.root)))
-        except (OSError, ValueError):
+        except Exception:  # noqa: BLE001 - exists() reports why
             return False
 
     def _list(self, now: float) -> None:
@@ -260,8 +264,8 @@ class FsspecLogdir:
         except FileNotFoundError:
             self._folders, self._full_at = {}, None
             return out
-        except OSError as exc:
-            out.problems.append(f"{self.root}: cannot list ({exc}); skipped")
+        except Exception as exc:  # noqa: BLE001 - any backend's error: reported, retried next look
+            out.problems.append(f"{self.root}: cannot list ({_reason(exc)}); skipped")
             return out
         folders = self._folders
         runs: list[tuple[str, list[EventFile]]] = []
@@ -307,6 +311,12 @@ class FsspecLogdir:
         joined = b"".join(parts)
         start = offset - first * _BLOCK
         return joined[start : start + length]
+
+
+def _reason(exc: BaseException) -> str:
+    """An object store's error in one line (botocore's can be long)."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text if len(text) < 300 else text[:297] + "..."
 
 
 def _mtime(info: dict[str, Any]) -> float:
