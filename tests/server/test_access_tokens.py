@@ -212,7 +212,9 @@ def test_upload_resumes_after_failures_without_duplicating_a_point(
         )
         while True:
             tags = json.loads(urllib.request.urlopen(request, timeout=10).read())["runs"]
-            if len(tags) == 2 or time.monotonic() > deadline:
+            counts = {run: t["loss"]["count"] for run, t in tags.items()}
+            # (The server indexes while bytes arrive: wait for the reload after the last chunk.)
+            if counts == {"exp/seed1": 3000, "exp/seed2": 3000} or time.monotonic() > deadline:
                 break
             time.sleep(0.5)
         assert {run: t["loss"]["count"] for run, t in tags.items()} == {"exp/seed1": 3000, "exp/seed2": 3000}
