@@ -6,13 +6,32 @@ import { useCallback, useEffect, useMemo, useState } from "preact/hooks";
 import { type Access, accessApi, api, type Health, kinds, type RunInfo, type RunTable, runsApi, type Status, type TagsByRun } from "./api/client";
 import { groupKey } from "./charts/groups";
 import { runColor } from "./core/colors";
+import { DashboardTabs } from "./core/DashboardTabs";
 import { DASHBOARDS } from "./core/registry";
-import { filterRuns, statMetrics } from "./core/runs";
+import { filterRuns, shownColumns, statMetrics } from "./core/runs";
 import { RunsTable } from "./core/RunsTable";
 import { readState, type ViewState, writeState } from "./core/urlState";
 import { chartFilters, HealthPanel } from "./plugins/health/HealthPanel";
 
 const STATUS_EVERY = 10; // polls between status reads while data shows (a status read walks the logdir)
+
+// Why nothing shows, each reason once: the server's suggestion already names a missing folder
+// (with the nearest one that exists) or says that no event files were found.
+function reasons(status: Status): { key: string; text: preact.ComponentChildren }[] {
+  const hint = status.suggestion ?? "";
+  const out: { key: string; text: preact.ComponentChildren }[] = [];
+  for (const m of status.missing) {
+    if (!hint.startsWith(m)) out.push({ key: `m:${m}`, text: <>The folder <code>{m}</code> does not exist.</> });
+  }
+  if (hint) out.push({ key: "hint", text: hint.charAt(0).toUpperCase() + hint.slice(1) + "." });
+  else if (!status.missing.length && status.event_files === 0) {
+    out.push({ key: "none", text: <>No event files (names containing <code>tfevents</code>) were found in it or its subfolders.</> });
+  }
+  if (status.event_files > 0) out.push({ key: "empty", text: `${status.event_files} event file(s) found, but none holds summaries yet.` });
+  for (const u of status.unreadable) out.push({ key: `u:${u}`, text: <>Cannot read <code>{u}</code> (permissions).</> });
+  for (const p of new Set(status.problems)) if (p !== hint) out.push({ key: `p:${p}`, text: p });
+  return out;
+}
 
 function EmptyState({ status }: { status: Status | null }) {
   if (!status) return <div class="empty">Loading…</div>;
@@ -22,12 +41,7 @@ function EmptyState({ status }: { status: Status | null }) {
       <h2>No data found</h2>
       <p>Scanned: {status.logdirs.map((d) => <code key={d}>{d}</code>)}</p>
       <ul>
-        {status.missing.map((m) => <li key={m}>The folder <code>{m}</code> does not exist.</li>)}
-        {status.suggestion && <li>{status.suggestion}</li>}
-        {!status.missing.length && status.event_files === 0 && <li>No event files (names containing <code>tfevents</code>) were found in it or its subfolders.</li>}
-        {status.event_files > 0 && <li>{status.event_files} event file(s) found, but none holds summaries yet.</li>}
-        {status.unreadable.map((u) => <li key={u}>Cannot read <code>{u}</code> (permissions).</li>)}
-        {status.problems.map((p) => <li key={p}>{p}</li>)}
+        {reasons(status).map((r) => <li key={r.key}>{r.text}</li>)}
       </ul>
       <p class="muted">The page updates by itself when data arrives.</p>
     </div>
@@ -101,7 +115,9 @@ export function App() {
   }, [generation, view.reloadSecs]);
 
   // The runs table: read when data changes, after an edit, and when columns need other stats.
-  const stats = statMetrics(view.runCols).join("\n");
+  // (an expression's best./min./max. fields are read too, whether or not their columns show)
+  const sortCol = view.runSort.slice(0, Math.max(0, view.runSort.lastIndexOf(":")));
+  const stats = statMetrics([...shownColumns(view.runCols, runTable), sortCol], view.runFilter).join("\n");
   useEffect(() => {
     if (generation < 0) return;
     let stop = false;
@@ -181,19 +197,13 @@ export function App() {
     <div class="app" style={{ "--card-min": `${view.cardWidth}px` }}>
       <header>
         <span class="brand">Ridgeline</span>
-        <nav>
-          {available.map((d) => (
-            <a key={d.id} class={d.id === active?.id ? "active" : ""} data-dash={d.id} href={`?dash=${d.id}`}
-              onClick={(e) => { e.preventDefault(); setView({ dash: d.id, tagFilter: "" }); }}>{d.label}</a>
-          ))}
-        </nav>
-        <span class="spacer" />
+        <DashboardTabs tabs={available} active={active?.id} onPick={(id) => setView({ dash: id, tagFilter: "" })} />
         {status && status.logdirs.length > 0 && (
           <span class="logdir" title={`Reading ${status.logdirs.join(", ")}`}>{status.logdirs.join(", ")}</span>
         )}
         {document.documentElement.dataset.report && <span class="report-badge" title="An exported report: read-only, no server">report of {document.documentElement.dataset.report}</span>}
         <button class="reload" title="Read new data now" onClick={reload}>reload</button>
-        <select class="reload-every" title="Reload by itself every…" value={String(view.reloadSecs)}
+        <select class="reload-every" title="Reload by itself every…" aria-label="Reload by itself every…" value={String(view.reloadSecs)}
           onChange={(e) => setView({ reloadSecs: Number((e.target as HTMLSelectElement).value) })}>
           {[0, 3, 10, 30, 60, 300].map((n) => <option key={n} value={n}>{n ? `every ${n < 60 ? `${n}s` : `${n / 60}m`}` : "no auto-reload"}</option>)}
         </select>
@@ -225,7 +235,8 @@ export function App() {
               onHealth={(r) => setHealthRun(healthRun === r ? null : r)} onChanged={reload} readOnly={access?.read_only ?? false} />
           )}
         </aside>}
-        <main><Suspense fallback={<div class="loading">loading…</div>}>{main}</Suspense></main>
+        {/* Expanded, the runs table takes the page; the dashboard comes back on collapse. */}
+        {!view.wideRuns && <main><Suspense fallback={<div class="loading">loading…</div>}>{main}</Suspense></main>}
       </div>
     </div>
   );

@@ -50,7 +50,7 @@ export interface RunRow {
   hparams: Record<string, string | number | boolean>; last: Record<string, number | null>;
   stats: Record<string, MetricStats>;
 }
-export interface RunTable { palette: string[]; now: number; window: number; hparams: string[]; metrics: string[]; goals: Record<string, "min" | "max">; runs: RunRow[] }
+export interface RunTable { palette: string[]; now: number; window: number; hparams: string[]; metrics: string[]; hparam_metrics: string[]; goals: Record<string, "min" | "max">; runs: RunRow[] }
 export interface RunMeta { run: string; display_name?: string; color?: string; tags?: string[]; notes?: string }
 export interface TrashEntry { id: string; run: string; logdir: string; folder: string; deleted_at: number; runs: string[] }
 

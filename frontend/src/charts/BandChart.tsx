@@ -4,6 +4,12 @@
 import { useEffect, useRef } from "preact/hooks";
 import uPlot from "uplot";
 import { fmtValue } from "./LineChart";
+import { distinctLabels } from "./ticks";
+
+function readable(el: HTMLElement, axis: "x" | "y", labels: string[]): string[] {
+  el.dataset[axis === "x" ? "xTicks" : "yTicks"] = labels.filter((l) => l !== "").join(" ");
+  return labels;
+}
 
 export interface BandLine { label: string; y: (number | null)[]; color: string; width: number; show: boolean }
 export interface Band { lower: number; upper: number; fill: string }  // indexes into lines
@@ -24,7 +30,11 @@ export function BandChart(props: { x: number[]; lines: BandLine[]; bands: Band[]
       scales: { x: { time: !!props.xTime } },
       series: [{}, ...props.lines.map((l) => ({ label: l.label, stroke: l.show ? l.color : "transparent", width: l.width, points: { show: false }, spanGaps: true }))],
       bands: props.bands.map((b) => ({ series: [b.upper + 1, b.lower + 1] as [number, number], fill: b.fill })),
-      axes: [{ stroke: axisColor, grid }, { stroke: axisColor, grid, size: 60 }],
+      // Tick labels all distinct (ticks.ts), and readable by screen readers and tests.
+      axes: [
+        { stroke: axisColor, grid, values: props.xTime ? undefined : (_u, t, _i, _s, incr) => readable(el, "x", distinctLabels(t, incr)) },
+        { stroke: axisColor, grid, size: 60, values: (_u, t, _i, _s, incr) => readable(el, "y", distinctLabels(t, incr)) },
+      ],
       hooks: {
         setCursor: [(u) => {
           const t = tip.current;

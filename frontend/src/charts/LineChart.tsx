@@ -5,6 +5,7 @@
 import { useEffect, useRef } from "preact/hooks";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
+import { distinctLabels, plainNumber } from "./ticks";
 
 export interface Line {
   key?: string;       // the run (or group) the line draws; label is what users read
@@ -53,6 +54,13 @@ export function fmtDuration(s: number): string {
   if (s < 60) return `${s.toFixed(1)}s`;
   if (s < 3600) return `${(s / 60).toFixed(1)}m`;
   return `${(s / 3600).toFixed(2)}h`;
+}
+
+// Relative-time tick labels in one unit for the whole axis (s, m or h), all distinct.
+export function durationLabels(ticks: number[], incr: number): string[] {
+  const max = Math.max(0, ...ticks.filter(Number.isFinite).map(Math.abs));
+  const [unit, suffix] = max < 60 ? [1, "s"] : max < 3600 ? [60, "m"] : [3600, "h"];
+  return distinctLabels(ticks.map((t) => t / unit), incr / unit, (v, d) => `${plainNumber(v, d)}${suffix}`);
 }
 
 export function fmtValue(v: number): string {
@@ -168,9 +176,9 @@ export function LineChart(props: {
         {
           stroke: axisColor, grid: { stroke: gridColor },
           values: xType === "wall" ? undefined
-            : (_u, ticks) => readable("x", ticks.map((t) => (t == null ? "" : xType === "relative" ? fmtDuration(t) : uPlot.fmtNum(t)))),
+            : (_u, ticks, _i, _space, incr) => readable("x", xType === "relative" ? durationLabels(ticks, incr) : distinctLabels(ticks, incr)),
         },
-        { stroke: axisColor, grid: { stroke: gridColor }, size: 60, values: (_u, ticks) => readable("y", ticks.map((t) => (t == null ? "" : uPlot.fmtNum(t)))) },
+        { stroke: axisColor, grid: { stroke: gridColor }, size: 60, values: (_u, ticks, _i, _space, incr) => readable("y", distinctLabels(ticks, incr)) },
       ],
       hooks: {
         setSelect: [(u) => {

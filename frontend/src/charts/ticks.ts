@@ -25,3 +25,29 @@ export function tickLabel(v: number, step: number): string {
   const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
   return Math.abs(v) >= 1e6 || (v !== 0 && Math.abs(v) < 1e-4) ? v.toExponential(1) : v.toFixed(Math.min(decimals, 10));
 }
+
+// Labels for the ticks of one axis, all distinct: as many decimals as the tick spacing needs,
+// and more where rounding would still print two ticks alike (0.0015 and 0.002 both "0.002").
+// `fmt(v, decimals)` writes one label (decimals is negative for spacings of 10 and more); the
+// default writes plain numbers with thousands separators, and exponents outside 1e-5..1e9.
+export function distinctLabels(values: number[], incr: number, fmt: (v: number, decimals: number) => string = plainNumber): string[] {
+  // The decimals that write the spacing exactly (0.0025 needs 4: ticks 1.0100, 1.0125, never "1.013").
+  let base = Number.isFinite(incr) && incr > 0 ? -Math.floor(Math.log10(incr) + 1e-9) : 0;
+  while (base < 20 && Number.isFinite(incr) && incr > 0 && Math.abs(incr * 10 ** base - Math.round(incr * 10 ** base)) > 1e-6 * incr * 10 ** base) base++;
+  const zero = Number.isFinite(incr) && incr > 0 ? incr * 1e-9 : 0;
+  for (let d = base; ; d++) {
+    const labels = values.map((v) => (Number.isFinite(v) ? fmt(Math.abs(v) <= zero ? 0 : v, d) : ""));
+    const shown = labels.filter((l) => l !== "");
+    if (new Set(shown).size === shown.length || d >= base + 15) return labels;
+  }
+}
+
+export function plainNumber(v: number, decimals: number): string {
+  const a = Math.abs(v);
+  if (a !== 0 && (a >= 1e9 || a < 1e-5)) {
+    const digits = Math.max(0, Math.min(14, Math.floor(Math.log10(a)) + decimals));
+    return v.toExponential(digits).replace("e+", "e");
+  }
+  const d = Math.max(0, Math.min(15, decimals));
+  return v.toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d });
+}

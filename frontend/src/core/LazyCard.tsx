@@ -3,6 +3,7 @@
 import type { ComponentChildren } from "preact";
 import { Fragment } from "preact";
 import { useVisible } from "./hooks";
+import { CardTitle } from "./CardTitle";
 
 interface Props {
   tag: string;
@@ -16,7 +17,7 @@ export function LazyCard(props: Props) {
   const [ref, visible] = useVisible<HTMLDivElement>();
   return (
     <div class={props.extraClass ? `card ${props.extraClass}` : "card"} ref={ref} data-tag={props.tag}>
-      <div class="card-head"><span class="card-title">{props.tag}</span></div>
+      <div class="card-head"><CardTitle text={props.tag} /></div>
       {visible
         ? props.runs.map((run) => <Fragment key={run}>{props.run(run)}</Fragment>)
         : props.placeholder !== undefined && <div class="loading" style={{ height: props.placeholder }}>…</div>}

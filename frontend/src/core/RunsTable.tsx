@@ -7,7 +7,7 @@ import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { type Finding, type RunRow, type RunTable, runsApi, type TrashEntry } from "../api/client";
 import { fmtDate, fmtDuration, fmtValue } from "../charts/LineChart";
 import { HealthBadge } from "../plugins/health/HealthPanel";
-import { cellValue, type Column, columnsOf, sortRuns } from "./runs";
+import { cellValue, type Column, columnsOf, shownColumns, sortRuns } from "./runs";
 import type { ViewState } from "./urlState";
 
 const ROW_H = 24;
@@ -73,7 +73,8 @@ export function RunsTable(props: Props) {
   }, [runSort]);
   const sorted = useMemo(() => sortRuns(props.listed, rows, runSort, label), [props.listed, rows, runSort, props.labels]);
   // The sidebar shows names (and a dot for running / crashed runs); "expand" shows the columns.
-  const shown = view.wideRuns ? allColumns.filter((c) => view.runCols.includes(c.id)) : [];
+  const chosen = useMemo(() => shownColumns(view.runCols, table), [view.runCols, table]);
+  const shown = view.wideRuns ? chosen.flatMap((id) => allColumns.filter((c) => c.id === id)) : [];
   const [editing, setEditing] = useState<{ run: string; what: "name" | "tags" } | null>(null);
   const [menu, setMenu] = useState<string | null>(null);
   const [panel, setPanel] = useState<"" | "columns" | "export" | "trash">("");
@@ -135,20 +136,20 @@ export function RunsTable(props: Props) {
           {!props.readOnly && <button class={`trash-btn${panel === "trash" ? " on" : ""}`} title="Deleted runs" onClick={() => setPanel(panel === "trash" ? "" : "trash")}>trash</button>}
         </span>
       </div>
-      <input class="run-filter" placeholder='Filter: regex, or lr < 0.01 and optimizer == "adam"' value={view.runFilter}
+      <input class="run-filter" aria-label="Filter runs" placeholder='Filter: regex, or lr < 0.01 and optimizer == "adam"' value={view.runFilter}
         onInput={(e) => setView({ runFilter: (e.target as HTMLInputElement).value })} />
       {view.runFilter && <div class={`filter-kind ${props.filterKind}`}>{props.filterKind === "invalid" ? `not a filter: ${props.filterError}` : props.filterKind === "expression" ? "expression" : "regex on names"}</div>}
       <div class="group-row">
-        <select class="group-by" value={view.groupBy} title="Draw groups of runs as one line with a band"
+        <select class="group-by" value={view.groupBy} title="Draw groups of runs as one line with a band" aria-label="Group runs"
           onChange={(e) => setView({ groupBy: (e.target as HTMLSelectElement).value })}>
           {groupOptions.map((o) => <option key={o.v} value={o.v}>{o.v ? `group by ${o.l}` : o.l}</option>)}
         </select>
         {view.groupBy && (
           <>
-            <select class="group-agg" value={view.groupAgg} onChange={(e) => setView({ groupAgg: (e.target as HTMLSelectElement).value as ViewState["groupAgg"] })}>
+            <select class="group-agg" aria-label="Group line" value={view.groupAgg} onChange={(e) => setView({ groupAgg: (e.target as HTMLSelectElement).value as ViewState["groupAgg"] })}>
               <option value="mean">mean</option><option value="median">median</option>
             </select>
-            <select class="group-band" value={view.groupBand} onChange={(e) => setView({ groupBand: (e.target as HTMLSelectElement).value as ViewState["groupBand"] })}>
+            <select class="group-band" aria-label="Group band" value={view.groupBand} onChange={(e) => setView({ groupBand: (e.target as HTMLSelectElement).value as ViewState["groupBand"] })}>
               <option value="minmax">min–max</option><option value="std">± std</option><option value="none">no band</option>
             </select>
             <button class="ungroup" title="Ungroup" onClick={() => setView({ groupBy: "" })}>ungroup</button>
@@ -168,10 +169,11 @@ export function RunsTable(props: Props) {
         <div class="runs-panel columns-panel">
           {allColumns.map((c) => (
             <label key={c.id} class="check" title={c.title}>
-              <input type="checkbox" checked={view.runCols.includes(c.id)} onChange={() => setView({
-                runCols: view.runCols.includes(c.id) ? view.runCols.filter((x) => x !== c.id) : [...view.runCols, c.id],
-                wideRuns: view.wideRuns || c.id !== "status",
-              })} /> {c.label}
+              <input type="checkbox" checked={chosen.includes(c.id)} onChange={() => {
+                const next = chosen.includes(c.id) ? chosen.filter((x) => x !== c.id) : [...chosen, c.id];
+                // [] would mean "the defaults": a table with every column switched off keeps only the names.
+                setView({ runCols: next.length ? next : ["none"], wideRuns: true });
+              }} /> {c.label}
             </label>
           ))}
         </div>
@@ -197,7 +199,7 @@ export function RunsTable(props: Props) {
         <table class="runs-grid">
           <thead>
             <tr>
-              <th class="sel"><input type="checkbox" class="all" title={`Select all (${props.listed.length})`} checked={allOn} onChange={() =>
+              <th class="sel"><input type="checkbox" class="all" title={`Select all (${props.listed.length})`} aria-label={`Show all ${props.listed.length} runs`} checked={allOn} onChange={() =>
                 setView({ hidden: allOn ? [...new Set([...view.hidden, ...props.listed])] : view.hidden.filter((h) => !props.listed.includes(h)) })} /></th>
               <th class="name sortable" onClick={() => sortBy("name")}>name{arrow("name")}</th>
               {shown.map((c) => <th key={c.id} class={`sortable col-${c.numeric ? "num" : "text"}`} data-col={c.id} title={c.title} onClick={() => sortBy(c.id)}>{c.label}{arrow(c.id)}</th>)}
@@ -210,7 +212,7 @@ export function RunsTable(props: Props) {
               const row = rows.get(r);
               return (
                 <tr key={r} class={`run-row${view.hidden.includes(r) ? " off" : ""}`} data-run={r} style={{ height: `${ROW_H}px` }}>
-                  <td class="sel"><input type="checkbox" checked={!view.hidden.includes(r)} onChange={() => toggle(r)} /></td>
+                  <td class="sel"><input type="checkbox" aria-label={`Show ${label(r)}`} checked={!view.hidden.includes(r)} onChange={() => toggle(r)} /></td>
                   <td class="name" title={`${r}${row?.status_reason ? `\n${row.status}: ${row.status_reason}` : ""}`}>
                     {props.readOnly ? <span class="swatch" style={{ background: props.colors[r] }} /> : (
                       <label class="swatch-pick" title="Choose this run's color">
@@ -249,7 +251,7 @@ export function RunsTable(props: Props) {
                     {menu === r && !props.readOnly && (
                       <div class="menu" onMouseLeave={() => setMenu(null)}>
                         <button class="m-rename" onClick={() => { setMenu(null); setEditing({ run: r, what: "name" }); }}>Rename…</button>
-                        <button class="m-tags" onClick={() => { setMenu(null); setView({ wideRuns: true, runCols: view.runCols.includes("tags") ? view.runCols : [...view.runCols, "tags"] }); setEditing({ run: r, what: "tags" }); }}>Edit tags…</button>
+                        <button class="m-tags" onClick={() => { setMenu(null); setView({ wideRuns: true, runCols: chosen.includes("tags") ? chosen : [...chosen, "tags"] }); setEditing({ run: r, what: "tags" }); }}>Edit tags…</button>
                         {row?.color && <button class="m-color" onClick={() => { setMenu(null); save(r, { color: "" }); }}>Default color</button>}
                         {row?.display_name && <button class="m-unname" onClick={() => { setMenu(null); save(r, { display_name: "" }); }}>Original name</button>}
                         <button class="m-delete danger" onClick={() => { setMenu(null); remove(r); }}>Delete…</button>

@@ -9,7 +9,7 @@ export function StepSlider(props: { steps: Steps; index: number; onChange: (i: n
     <div class="step-slider">
       <span class="muted">step</span> <b class="step-value">{props.steps.step[i]}</b>
       {n > 1 && (
-        <input type="range" min={0} max={n - 1} step={1} value={i}
+        <input type="range" aria-label="Step" aria-valuetext={`step ${props.steps.step[i]}`} min={0} max={n - 1} step={1} value={i}
           onInput={(e) => props.onChange(Number((e.target as HTMLInputElement).value))} />
       )}
       <span class="muted time" title={new Date(props.steps.wall_time[i] * 1000).toLocaleString()}>

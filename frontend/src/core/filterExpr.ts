@@ -142,24 +142,34 @@ function compare(op: string, a: Value | Value[], b: Value | Value[]): boolean {
 export interface RunFilter {
   kind: "all" | "expression" | "regex" | "invalid";
   test: (name: string, get: Lookup) => boolean;
+  fields: string[];      // the fields an expression names (what must be read to evaluate it)
   error?: string;
+}
+
+function fieldsOf(n: Node): string[] {
+  switch (n.k) {
+    case "field": return [n.name];
+    case "lit": return [];
+    case "not": return fieldsOf(n.a);
+    default: return [...fieldsOf(n.a), ...fieldsOf(n.b)];
+  }
 }
 
 // An expression if the text parses as one with a comparison in it; else a regex on the name.
 export function compileFilter(text: string): RunFilter {
   const src = text.trim();
-  if (!src) return { kind: "all", test: () => true };
+  if (!src) return { kind: "all", test: () => true, fields: [] };
   let expressionError: string | undefined;
   try {
     const node = new Parser(tokenize(src)).parse();
-    if (hasComparison(node)) return { kind: "expression", test: (_name, get) => truthy(evaluate(node, get)) };
+    if (hasComparison(node)) return { kind: "expression", test: (_name, get) => truthy(evaluate(node, get)), fields: [...new Set(fieldsOf(node))] };
   } catch (e) {
     expressionError = (e as Error).message;
   }
   try {
     const re = new RegExp(src, "i");
-    return { kind: "regex", test: (name) => re.test(name) };
+    return { kind: "regex", test: (name) => re.test(name), fields: [] };
   } catch (e) {
-    return { kind: "invalid", test: () => true, error: expressionError ?? (e as Error).message };
+    return { kind: "invalid", test: () => true, fields: [], error: expressionError ?? (e as Error).message };
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { RunRow } from "../api/client";
-import { filterRuns, sortRuns } from "./runs";
+import type { RunRow, RunTable } from "../api/client";
+import { filterRuns, shownColumns, sortRuns, statMetrics } from "./runs";
 
 const row = (name: string, lr: number, opt: string, loss: number | null, tags: string[] = []): RunRow => ({
   name, display_name: "", color: "", auto_color: "", tags, notes: "", status: "finished", status_reason: "", started: 1, last_write: 2,
@@ -23,5 +23,17 @@ describe("runs table logic", () => {
     expect(sortRuns(names, rows, "m:loss:desc", label)).toEqual(["a", "b", "d", "c"]);
     expect(sortRuns(names, rows, "hp:optimizer:desc", label)).toEqual(["c", "d", "a", "b"]);
     expect(sortRuns(names, rows, "name:desc", label)).toEqual(["d", "c", "b", "a"]);
+  });
+  it("reads the stats a filter expression names, whether or not their columns show", () => {
+    // The README's example: without loss's stats every run's best.loss is null and nothing matches.
+    expect(statMetrics(["status"], "best.loss < 0.5")).toEqual(["loss"]);
+    expect(statMetrics(["best:acc"], "min.val/loss < 1 or max.acc > 0.9 and lr < 0.1")).toEqual(["acc", "val/loss"]);
+    expect(statMetrics([], "^sweep")).toEqual([]);
+  });
+  it("shows hyperparameters and the sweep's metrics when the table is expanded and no columns were chosen", () => {
+    const table = { hparams: ["lr", "width"], metrics: ["loss", "lr_now", "val/accuracy"], hparam_metrics: [] } as unknown as RunTable;
+    expect(shownColumns([], table)).toEqual(["status", "hp:lr", "hp:width", "m:loss", "m:val/accuracy"]);
+    expect(shownColumns([], { ...table, hparam_metrics: ["val/accuracy"] })).toEqual(["status", "hp:lr", "hp:width", "m:val/accuracy"]);
+    expect(shownColumns(["tags"], table)).toEqual(["tags"]);
   });
 });

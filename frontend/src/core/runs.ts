@@ -1,6 +1,6 @@
 // The runs table's logic, without the view: which fields a filter expression can name, the
 // columns a table can show, and sorting by any of them.
-import type { RunRow } from "../api/client";
+import type { RunRow, RunTable } from "../api/client";
 import { compileFilter, type Lookup, type Value } from "./filterExpr";
 
 // Names an expression can use: name, display (display name), status, tags, started, duration,
@@ -64,9 +64,26 @@ export function cellValue(row: RunRow | undefined, id: string): Value | Value[] 
   return null;
 }
 
-// Metrics whose series stats the server must read for these columns.
-export function statMetrics(cols: string[]): string[] {
-  return [...new Set(cols.filter((c) => c.startsWith("best:") || c.startsWith("min:")).map((c) => c.slice(c.indexOf(":") + 1)))];
+// Metrics whose series stats the server must read for these columns and for the filter
+// expression (`best.loss < 0.5` needs loss's best value whether or not its column shows).
+export function statMetrics(cols: string[], filter = ""): string[] {
+  const fromCols = cols.filter((c) => c.startsWith("best:") || c.startsWith("min:")).map((c) => c.slice(c.indexOf(":") + 1));
+  const fromFilter = compileFilter(filter).fields.flatMap((f) => {
+    const m = /^(best|min|max)\.(.+)$/.exec(f);
+    return m ? [m[2]] : [];
+  });
+  return [...new Set([...fromCols, ...fromFilter])].sort();
+}
+
+// The columns the expanded table shows: the user's choice, or (none made yet) the status, every
+// hyperparameter and the metrics that matter — those the hparams sessions name, else the
+// losses and accuracies, newest values.
+export function shownColumns(runCols: string[], table: RunTable | null): string[] {
+  if (runCols.length) return runCols;
+  if (!table) return ["status"];
+  const named = table.hparam_metrics ?? [];
+  const key = named.length ? named : table.metrics.filter((m) => /loss|acc|error|perplexity|f1|auc|score/i.test(m)).slice(0, 6);
+  return ["status", ...table.hparams.map((h) => `hp:${h}`), ...key.map((m) => `m:${m}`)];
 }
 
 function rank(v: Value | Value[]): [number, number | string] {

@@ -26,7 +26,7 @@ export interface ViewState {
   exCompare: number;       // explanations: a second step side by side (-1 = none)
   ext: Record<string, string>; // the dashboards' own keys (DashboardSpec.url)
   runSort: string;         // runs table: "<column>:asc|desc" ("" = by name)
-  runCols: string[];       // runs table columns shown (status, started, duration, tags, hp:<name>, m:<tag>, best:<tag>)
+  runCols: string[];       // runs table columns shown (status, started, duration, tags, hp:<name>, m:<tag>, best:<tag>); [] = the defaults (runs.ts shownColumns)
   wideRuns: boolean;       // runs table expanded over the dashboard
   groupBy: string;         // "" | "hp:<name>" | "tag" | "re:<pattern>"
   groupAgg: "mean" | "median";
@@ -53,7 +53,7 @@ export const DEFAULT_STATE: ViewState = {
   logY: false, logX: false, ignoreOutliers: true, pinned: [], dark: false,
   dash: "", brightness: 1, contrast: 1, actualSize: false, histMode: "offset", markdown: true,
   hpView: "table", hpSession: "", exClass: "", exStep: -1, exCompare: -1, ext: {},
-  runSort: "", runCols: ["status"], wideRuns: false, groupBy: "", groupAgg: "mean", groupBand: "minmax",
+  runSort: "", runCols: [], wideRuns: false, groupBy: "", groupAgg: "mean", groupBand: "minmax",
   pinStep: null, stepRange: null, tipSort: "value", tipRows: 12, cardX: {}, reloadSecs: 3, cardWidth: 420,
 };
 

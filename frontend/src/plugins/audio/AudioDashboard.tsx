@@ -7,6 +7,7 @@ import { LazyCard } from "../../core/LazyCard";
 import { StepSlider } from "../../core/StepSlider";
 import { TagGroups } from "../../core/TagGroups";
 import type { ViewState } from "../../core/urlState";
+import { RunLabel } from "../../core/RunLabel";
 
 interface Common { generation: number; colors: Record<string, string> }
 
@@ -18,7 +19,7 @@ function RunAudio(props: Common & { run: string; tag: string }) {
   const info = useFetch(n ? () => kinds.audioStep(props.run, props.tag, index) : null, [props.run, props.tag, index, n]);
   return (
     <div class="run-audio">
-      <div class="run-label"><span class="swatch" style={{ background: props.colors[props.run] }} /> {props.run}</div>
+      <RunLabel run={props.run} color={props.colors[props.run]} />
       {steps.data && <StepSlider steps={steps.data} index={index} onChange={setPicked} />}
       {info.data?.clips.map((clip, s) => {
         const src = kinds.clipUrl(props.run, props.tag, index, s);

@@ -8,6 +8,7 @@ import { type Line, LineChart } from "../../charts/LineChart";
 import { smooth } from "../../charts/smoothing";
 import { useFetch, useVisible } from "../../core/hooks";
 import type { ViewState } from "../../core/urlState";
+import { CardTitle } from "../../core/CardTitle";
 
 interface Common { view: ViewState; generation: number; colors: Record<string, string>; labels: Record<string, string>; scalarTags: TagsByRun; selectedRuns: string[] }
 
@@ -90,7 +91,7 @@ function ChartCard(props: Common & { chart: Chart }) {
   const [ref, visible] = useVisible<HTMLDivElement>();
   return (
     <div class="card" ref={ref} data-tag={props.chart.title}>
-      <div class="card-head"><span class="card-title">{props.chart.title}</span>
+      <div class="card-head"><CardTitle text={props.chart.title} />
         <span class="muted small">{props.chart.margin ? "margin" : (props.chart.multiline ?? []).join(" | ")}</span></div>
       {!visible ? <div class="loading" style={{ height: 240 }}>…</div> : props.chart.margin ? <MarginChart {...props} /> : <MultilineChart {...props} />}
     </div>

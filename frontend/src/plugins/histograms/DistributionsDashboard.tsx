@@ -7,6 +7,7 @@ import { useFetch } from "../../core/hooks";
 import { LazyCard } from "../../core/LazyCard";
 import { TagGroups } from "../../core/TagGroups";
 import type { ViewState } from "../../core/urlState";
+import { RunLabel } from "../../core/RunLabel";
 
 interface Common { view: ViewState; generation: number; colors: Record<string, string> }
 const NAMES = ["min", "7%", "16%", "31%", "median", "69%", "84%", "93%", "max"];
@@ -24,7 +25,7 @@ function RunDistribution(props: Common & { run: string; tag: string }) {
   }, [d.data, color, props.view.xAxis]);
   return (
     <div class="run-distribution">
-      <div class="run-label"><span class="swatch" style={{ background: color }} /> {props.run}</div>
+      <RunLabel run={props.run} color={color} />
       {d.error && <div class="error">{d.error}</div>}
       {chart ? <BandChart x={chart.x} lines={chart.lines} bands={chart.bands} dark={props.view.dark} xTime={props.view.xAxis === "wall"} />
         : !d.error && <div class="loading" style={{ height: 220 }}>loading…</div>}

@@ -5,6 +5,7 @@ import { LazyCard } from "../../core/LazyCard";
 import { TagGroups } from "../../core/TagGroups";
 import type { ViewState } from "../../core/urlState";
 import { HistogramChart, type OffsetAxis } from "./HistogramChart";
+import { RunLabel } from "../../core/RunLabel";
 
 interface Common { view: ViewState; generation: number; colors: Record<string, string> }
 
@@ -12,7 +13,7 @@ function RunHistogram(props: Common & { run: string; tag: string }) {
   const h = useFetch(() => kinds.histograms(props.run, props.tag), [props.run, props.tag, props.generation]);
   return (
     <div class="run-histogram">
-      <div class="run-label"><span class="swatch" style={{ background: props.colors[props.run] }} /> {props.run}</div>
+      <RunLabel run={props.run} color={props.colors[props.run]} />
       {h.error && <div class="error">{h.error}</div>}
       {h.data ? <HistogramChart data={h.data} color={props.colors[props.run] ?? "#888"} mode={props.view.histMode} dark={props.view.dark}
         offset={(props.view.ext.hoffset as OffsetAxis) || "step"} colorBy={props.view.ext.hcolor === "step" ? "step" : "run"} />

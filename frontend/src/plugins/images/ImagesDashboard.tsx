@@ -8,6 +8,8 @@ import { type Loaded, useFetch, useVisible } from "../../core/hooks";
 import { StepSlider } from "../../core/StepSlider";
 import { TagGroups } from "../../core/TagGroups";
 import type { ViewState } from "../../core/urlState";
+import { CardTitle } from "../../core/CardTitle";
+import { RunLabel } from "../../core/RunLabel";
 
 interface Common { view: ViewState; generation: number; colors: Record<string, string> }
 
@@ -30,7 +32,7 @@ function RunImages(props: Common & { run: string; tag: string; data: RunData; on
   const [ref, onScreen] = useVisible<HTMLDivElement>("0px");
   return (
     <div class="run-images" ref={ref}>
-      <div class="run-label"><span class="swatch" style={{ background: props.colors[props.run] }} /> {props.run}</div>
+      <RunLabel run={props.run} color={props.colors[props.run]} />
       <StepSlider steps={steps} index={index} onChange={setPicked} />
       <div class="image-row">
         {info.data && onScreen && Array.from({ length: info.data.samples }, (_, s) => {
@@ -63,7 +65,7 @@ export function ImageCard(props: Common & { tag: string; runs: string[]; onOpen:
   const card = useFetch(visible ? () => kinds.imageCard(props.tag, props.runs) : null, [visible, props.tag, props.runs.join("\n"), props.generation]);
   return (
     <div class="card image-card" ref={ref} data-tag={props.tag}>
-      <div class="card-head"><span class="card-title" title={props.tag}>{props.tag}</span></div>
+      <div class="card-head"><CardTitle text={props.tag} /></div>
       {card.error && <div class="error">{card.error}</div>}
       {!card.data ? <div class="loading" style={{ height: placeholderHeight(props.runs.length) }}>…</div> : (
         <div class="runs-side-by-side">

@@ -5,6 +5,8 @@ import { useFetch, useVisible } from "../../core/hooks";
 import { StepSlider } from "../../core/StepSlider";
 import type { ViewState } from "../../core/urlState";
 import type { MeshViewer as Viewer } from "./MeshViewer";
+import { CardTitle } from "../../core/CardTitle";
+import { RunLabel } from "../../core/RunLabel";
 
 // three.js is loaded only when a mesh is shown: the other dashboards never pay for it.
 let viewerModule: Promise<{ MeshViewer: typeof Viewer }> | null = null;
@@ -28,8 +30,8 @@ function RunMesh(props: Common & { run: string; name: string }) {
   const MeshViewer = useViewer();
   return (
     <div class="run-mesh">
-      <div class="run-label"><span class="swatch" style={{ background: props.colors[props.run] }} /> {props.run}
-        {mesh.data && <span class="muted small"> · {mesh.data.vertices.length / 3} vertices{mesh.data.faces ? ` · ${mesh.data.faces.length / 3} faces` : ""}</span>}</div>
+      <RunLabel run={props.run} color={props.colors[props.run]}>
+        {mesh.data && <span class="muted small"> · {mesh.data.vertices.length / 3} vertices{mesh.data.faces ? ` · ${mesh.data.faces.length / 3} faces` : ""}</span>}</RunLabel>
       {steps.data && <StepSlider steps={steps.data} index={index} onChange={setPicked} />}
       {mesh.error && <div class="error">{mesh.error}</div>}
       {mesh.data && MeshViewer ? <MeshViewer data={mesh.data} dark={props.view.dark} /> : <div class="loading" style={{ height: 360 }}>loading…</div>}
@@ -41,7 +43,7 @@ function MeshCard(props: Common & { name: string; runs: string[] }) {
   const [ref, visible] = useVisible<HTMLDivElement>();
   return (
     <div class="card mesh-card" ref={ref} data-tag={props.name}>
-      <div class="card-head"><span class="card-title">{props.name}</span><span class="muted small">drag to rotate · wheel to zoom · right-drag to pan</span></div>
+      <div class="card-head"><CardTitle text={props.name} /><span class="muted small">drag to rotate · wheel to zoom · right-drag to pan</span></div>
       {visible && props.runs.map((run) => <RunMesh key={run} {...props} run={run} />)}
     </div>
   );

@@ -4,6 +4,8 @@ import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { api, type Inspected, type Series } from "../../api/client";
 import { groupLines, xAxisLines } from "../../charts/lines";
 import { type ChartHandle, fmtDate, fmtDuration, fmtValue, type Line, LineChart, nearest } from "../../charts/LineChart";
+import { CardTitle } from "../../core/CardTitle";
+import { Menu } from "../../core/Menu";
 import type { ViewState, XAxis } from "../../core/urlState";
 
 interface Props {
@@ -104,6 +106,11 @@ export function ScalarCard(props: Props) {
   const pinX = pinStep === null ? null : stepToX(pinStep);
   const rangeX = stepRange ? [stepToX(stepRange[0]), stepToX(stepRange[1])] : null;
 
+  // The card's own x axis: "" follows the page's choice.
+  const xChoices: [string, string][] = [
+    ["", "as all charts"], ["step", "step"], ["relative", "relative time"], ["wall", "wall time"],
+    ...props.xTags.filter((t) => t !== tag).map((t): [string, string] => [`tag:${t}`, t]),
+  ];
   const download = (format: "csv" | "json" | "parquet") => { window.location.href = api.downloadUrl(tag, props.runs, format); };
   const label = (run: string) => props.labels[run] || run;
   const byRun = new Map((exact ?? []).map((e) => [e.run, e]));
@@ -112,26 +119,35 @@ export function ScalarCard(props: Props) {
   return (
     <div class={`card${large ? " large" : ""}`} ref={ref} data-tag={props.tag}>
       <div class="card-head">
-        <span class="card-title" title={props.tag}>{props.tag}</span>
+        <CardTitle text={props.tag} />
         <span class="card-tools">
-          <select class="card-x" title="Horizontal axis of this chart" value={props.view.cardX[props.tag] ?? ""}
-            onChange={(e) => {
-              const v = (e.target as HTMLSelectElement).value as XAxis | "";
-              const cardX = { ...props.view.cardX };
-              if (v) cardX[props.tag] = v; else delete cardX[props.tag];
-              props.setView({ cardX });
-            }}>
-            <option value="">x: as all</option>
-            <option value="step">x: step</option><option value="relative">x: relative</option><option value="wall">x: wall</option>
-            {props.xTags.filter((t) => t !== tag).map((t) => <option key={t} value={`tag:${t}`}>x: {t}</option>)}
-          </select>
           <button title={props.pinned ? "Unpin" : "Pin to top"} class={props.pinned ? "on" : ""} onClick={props.onPin}>pin</button>
           <button title="Fit to data" onClick={() => chart.current?.fit()}>fit</button>
-          <button title={large ? "Shrink" : "Enlarge"} onClick={() => setLarge(!large)}>{large ? "shrink" : "enlarge"}</button>
           <button title="Data table" class={table ? "on" : ""} onClick={() => setTable(!table)}>table</button>
-          <button class="dl" title="Download CSV (all runs)" onClick={() => download("csv")}>CSV</button>
-          <button class="dl" title="Download JSON (all runs)" onClick={() => download("json")}>JSON</button>
-          <button class="dl" title="Download Parquet (all runs)" onClick={() => download("parquet")}>Parquet</button>
+          <Menu label="⋯" title="More: size, horizontal axis, download" class="card-menu">
+            {(close) => (
+              <>
+                <button role="menuitem" title={large ? "Shrink" : "Enlarge"} onClick={() => { setLarge(!large); close(); }}>{large ? "Shrink" : "Enlarge"}</button>
+                <div class="menu-section" role="presentation">Horizontal axis</div>
+                <div class="menu-choices" role="group" aria-label="Horizontal axis of this chart">
+                  {xChoices.map(([v, text]) => (
+                    <button key={v} role="menuitemradio" aria-checked={(props.view.cardX[props.tag] ?? "") === v} class={`x-choice${(props.view.cardX[props.tag] ?? "") === v ? " on" : ""}`}
+                      data-x={v} title={text} onClick={() => {
+                        const cardX = { ...props.view.cardX };
+                        if (v) cardX[props.tag] = v as XAxis; else delete cardX[props.tag];
+                        props.setView({ cardX });
+                        close();
+                      }}>{text}</button>
+                  ))}
+                </div>
+                <div class="menu-section" role="presentation">Download every run's points</div>
+                {(["csv", "json", "parquet"] as const).map((f) => (
+                  <button key={f} role="menuitem" class="dl" title={`Download ${f === "csv" ? "CSV" : f === "json" ? "JSON" : "Parquet"} (all runs)`}
+                    onClick={() => { download(f); close(); }}>{f === "csv" ? "CSV" : f === "json" ? "JSON" : "Parquet"}</button>
+                ))}
+              </>
+            )}
+          </Menu>
         </span>
       </div>
       {error && <div class="error">{error}</div>}

@@ -7,6 +7,7 @@ import { LazyCard } from "../../core/LazyCard";
 import { safeMarkdown } from "../../core/markdown";
 import { TagGroups } from "../../core/TagGroups";
 import type { ViewState } from "../../core/urlState";
+import { RunLabel } from "../../core/RunLabel";
 
 interface Common { view: ViewState; generation: number; colors: Record<string, string> }
 
@@ -32,8 +33,8 @@ function RunTexts(props: Common & { run: string; tag: string }) {
   const d = useFetch(() => kinds.texts(props.run, props.tag), [props.run, props.tag, props.generation]);
   return (
     <div class="run-texts">
-      <div class="run-label"><span class="swatch" style={{ background: props.colors[props.run] }} /> {props.run}
-        {d.data && d.data.total > d.data.texts.length && <span class="muted"> (newest {d.data.texts.length} of {d.data.total})</span>}</div>
+      <RunLabel run={props.run} color={props.colors[props.run]}>
+        {d.data && d.data.total > d.data.texts.length && <span class="muted"> (newest {d.data.texts.length} of {d.data.total})</span>}</RunLabel>
       {d.error && <div class="error">{d.error}</div>}
       {d.data?.texts.slice().reverse().map((t) => (
         <div class="text-step" key={t.step + ":" + t.wall_time}>

@@ -51,6 +51,7 @@ class TableBody(BaseModel):
     window: Num
     hparams: list[str]
     metrics: list[str]
+    hparam_metrics: list[str]
     goals: dict[str, str]
     runs: list[RunRow]
 

@@ -192,6 +192,8 @@ class RunTable:
             "window": window,
             "hparams": [h["name"] for h in exp["hparams"]],
             "metrics": sorted(tags),
+            # the metrics the hparams sessions name (what a sweep was run to compare)
+            "hparam_metrics": sorted({m["tag"] for m in exp["metrics"] if m["tag"] in tags}),
             "goals": {t: goal(t) for t in sorted(tags)},
             "runs": rows,
         }
