@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -128,6 +129,8 @@ def test_the_installed_wheel_demos_exports_inspects_and_serves(
         line = proc.stdout.readline()
         m = re.search(r"at (http://\S+/) \(index", line)
         assert m, line + proc.stdout.read() if proc.poll() is not None else line
+        icon = urllib.request.urlopen(m.group(1) + "favicon.ico", timeout=30)  # shipped in the wheel
+        assert icon.headers["content-type"].startswith("image/svg+xml")
         assert _open(chromium, m.group(1), 'header nav a[data-dash="scalars"]') == []
         assert _open(chromium, report.as_uri(), ".card canvas") == []
     finally:
