@@ -219,3 +219,28 @@ def test_health_thresholds_are_parsed_and_checked() -> None:
     out = run_cli("--logdir", ".", "--port", "0", "--health", "vanish=1")
     assert out.returncode != 0 and "unknown health threshold 'vanish=1'" in out.stderr
     assert "vanishing_abs" in out.stderr  # the known names are listed
+
+
+def test_help_lists_every_command() -> None:
+    from ridgeline.cli import _parser
+
+    out = run_cli("--help").stdout
+    for name in _parser()[1]:
+        assert f"ridgeline {name} " in out or f"ridgeline [{name}] " in out, name
+
+
+def test_list_shows_the_address_the_server_printed(tmp_path: Path) -> None:
+    env = dict(os.environ, RIDGELINE_CACHE_DIR=str(tmp_path / "cache"))
+    for served in serve(["--logdir", str(tmp_path)], tmp_path):
+        for _ in range(100):  # the server records itself just after it prints its address
+            listed = subprocess.run(
+                [sys.executable, "-m", "ridgeline.cli", "list"],
+                capture_output=True,
+                text=True,
+                timeout=60,
+                env=env,
+            )
+            if "no ridgeline server" not in listed.stdout:
+                break
+            time.sleep(0.1)
+        assert listed.stdout.startswith(f"{served.url}/  pid {served.proc.pid} "), (served.url, listed.stdout)

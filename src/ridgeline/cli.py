@@ -70,6 +70,13 @@ def _serve_args(p: argparse.ArgumentParser) -> None:
         "127.0.0.1, e.g. behind a reverse proxy)",
     )
     p.add_argument(
+        "--parent_pid",
+        type=int,
+        default=None,
+        metavar="PID",
+        help="stop when process PID exits (the notebook magic passes its kernel's)",
+    )
+    p.add_argument(
         "--cors_origin",
         action="append",
         default=[],
@@ -99,8 +106,13 @@ def _logdirs(args: argparse.Namespace) -> list[tuple[str, str]]:
 
 def _bind(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # IPPROTO_TCP named, not 0: asyncio sets TCP_NODELAY only on accepted sockets whose proto says
+    # TCP. Without it Nagle's algorithm held each response's body until the client's delayed ACK
+    # of its headers: ~40 ms per keep-alive request. (Linux also copies the option from the
+    # listening socket.)
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     try:
         sock.bind((host, port))
     except OSError as exc:
@@ -198,10 +210,9 @@ def _remove_index(db: str) -> None:
 
 
 def serve(args: argparse.Namespace, sock: socket.socket | None = None) -> None:
-    import uvicorn
-
     from ridgeline.data.local_provider import LocalDataProvider
     from ridgeline.ingest.ingester import Ingester, Watcher
+    from ridgeline.notebook import server_url
     from ridgeline.plugins.health.rules import HealthConfig
     from ridgeline.server.app import create_app
     from ridgeline.server.security import LOOPBACK_NAMES, is_loopback
@@ -221,10 +232,11 @@ def serve(args: argparse.Namespace, sock: socket.socket | None = None) -> None:
     ingester = Ingester(store, logdirs) if run_ingest else None
     provider = LocalDataProvider(store, ingester, logdirs)
     port = sock.getsockname()[1]
-    host = args.host if ":" not in args.host else f"[{args.host}]"
     loopback = is_loopback(args.host)
     auth = args.auth == "on" or (args.auth == "auto" and not loopback)
-    print(f"Ridgeline serving {', '.join(p for _, p in logdirs)} at http://{host}:{port}/ (index: {db})")
+    print(
+        f"Ridgeline serving {', '.join(p for _, p in logdirs)} at {server_url(args.host, port)} (index: {db})"
+    )
     if ingester is None:
         print("this server only reads the index: `ridgeline ingest` workers keep it up to date")
     if auth:
@@ -266,8 +278,11 @@ def serve(args: argparse.Namespace, sock: socket.socket | None = None) -> None:
         threading.Thread(target=first_index, name="ridgeline-first-index", daemon=True).start()
     allowed = (*LOOPBACK_NAMES, args.host.lower()) if loopback else None
     app = create_app(provider, allowed_hosts=allowed, cors_origins=args.cors_origin, health=health, auth=auth)
-    config = uvicorn.Config(app, log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
+    server = http_server(app)
+    if args.parent_pid:
+        threading.Thread(
+            target=_exit_with, args=(args.parent_pid, server), name="ridgeline-parent-watch", daemon=True
+        ).start()
     record = _register(args.host, port, logdirs)
     try:
         server.run(sockets=[sock])
@@ -279,6 +294,24 @@ def serve(args: argparse.Namespace, sock: socket.socket | None = None) -> None:
             with contextlib.suppress(OSError):
                 record.unlink()
     print("Ridgeline stopped.")
+
+
+def _exit_with(pid: int, server: Any, interval: float = 0.5) -> None:
+    """``--parent_pid``: stop ``server`` once process ``pid`` has exited, however it ended."""
+    from ridgeline.notebook import alive
+
+    child = os.getppid() == pid  # then its end shows as a new parent (even if the pid is reused)
+    while (os.getppid() == pid) if child else alive(pid):
+        time.sleep(interval)
+    logger.info("ridgeline: process %d, which started this server, has exited; stopping", pid)
+    server.should_exit = True
+
+
+def http_server(app: Any) -> Any:
+    """The uvicorn server ``serve`` runs ``app`` with (``.run(sockets=[_bind(...)])``)."""
+    import uvicorn
+
+    return uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
 
 
 def _register(host: str, port: int, logdirs: list[tuple[str, str]]) -> Any:
@@ -404,6 +437,8 @@ _COMMANDS = """commands:
   ridgeline inspect --logdir DIR   print what the event files hold, and what is wrong
                                    (exit status 1 when it reports a problem)
   ridgeline list                   the servers running on this machine
+  ridgeline export --logdir DIR --out report.html
+                                   one self-contained HTML report (opens offline)
   ridgeline ingest --logdir URL --db postgresql://...
                                    an ingest worker for a shared index (run several)
   ridgeline token create|list|revoke --db ...

@@ -1,8 +1,9 @@
 """Ridgeline in Jupyter: ``%load_ext ridgeline`` then ``%ridgeline --logdir logs``.
 
-The magic embeds the dashboard in the cell's output (an iframe on ``localhost``; the server's
+The magic embeds the dashboard in the cell's output (an iframe on ``127.0.0.1``; the server's
 frame policy lets a notebook on this machine embed it), starting a server for that logdir in
-the background, or reusing one already running for it. ``display(port=...)`` embeds a running
+the background, or reusing one already running for it. A server the magic starts stops when
+its kernel exits (``--parent_pid``); the output says how to stop it sooner. ``display(port=...)`` embeds a running
 server; ``running()`` (and ``ridgeline list``) lists them.
 
 Every ``ridgeline`` server leaves a small record (``<cache>/servers/<pid>.json``) while it runs
@@ -24,12 +25,19 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+_STARTED: set[int] = set()  # servers this process started (they stop when it exits)
+
 
 def registry_dir() -> Path:
     base = os.environ.get("RIDGELINE_CACHE_DIR") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "ridgeline"
     )
     return Path(base) / "servers"
+
+
+def server_url(host: str, port: int) -> str:
+    """The address a server bound to ``host`` prints, and ``ridgeline list`` shows."""
+    return f"http://{f'[{host}]' if ':' in host else host}:{port}/"
 
 
 @dataclass(frozen=True)
@@ -42,8 +50,13 @@ class ServerInfo:
 
     @property
     def url(self) -> str:
-        host = "localhost" if self.host in ("127.0.0.1", "::1", "localhost", "0.0.0.0", "::") else self.host
-        return f"http://{host}:{self.port}/"
+        """The address the server printed when it started."""
+        return server_url(self.host, self.port)
+
+    @property
+    def local_url(self) -> str:
+        """An address on this machine (a server bound to every address answers on 127.0.0.1)."""
+        return server_url("127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host, self.port)
 
 
 def register(info: ServerInfo) -> Path:
@@ -57,7 +70,8 @@ def register(info: ServerInfo) -> Path:
     return path
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (a zombie counts as alive)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -78,7 +92,7 @@ def running() -> list[ServerInfo]:
             with contextlib.suppress(OSError):
                 path.unlink()
             continue
-        if _alive(info.pid):
+        if alive(info.pid):
             out.append(info)
         else:
             with contextlib.suppress(OSError):
@@ -94,16 +108,22 @@ def start(
     for info in running():
         if info.logdirs == [wanted] and (port in (0, info.port)):
             return info
+    # The server stops when this process (the kernel) exits, however it ends (--parent_pid);
+    # its own session, so a Ctrl-C meant for the kernel's process group does not stop it.
     proc = subprocess.Popen(
-        [sys.executable, "-m", "ridgeline.cli", "--logdir", wanted, "--port", str(port), *(args or [])],
+        [
+            *(sys.executable, "-m", "ridgeline.cli", "--logdir", wanted, "--port", str(port)),
+            *("--parent_pid", str(os.getpid()), *(args or [])),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
-        start_new_session=True,  # not killed with the kernel's process group; `ridgeline list` shows it
+        start_new_session=True,
     )
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         for info in running():
             if info.pid == proc.pid:
+                _STARTED.add(proc.pid)
                 return info
         if proc.poll() is not None:
             err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
@@ -113,13 +133,16 @@ def start(
     raise TimeoutError(f"ridgeline did not start within {timeout:.0f} s")
 
 
-def iframe_html(info: ServerInfo, height: int = 800) -> str:
-    url = html.escape(info.url, quote=True)
+def iframe_html(info: ServerInfo, height: int = 800, ours: bool = False) -> str:
+    """The dashboard in an iframe, and a line saying where it runs and how to stop it
+    (``ours``: this process started it, so it stops when this process does)."""
+    url = html.escape(info.local_url, quote=True)
+    ends = "it stops with this kernel, or now with" if ours else "stop it with"
     return (
         f'<iframe src="{url}" width="100%" height="{int(height)}" frameborder="0" '
         f'title="Ridgeline: {html.escape(", ".join(info.logdirs))}"></iframe>'
         f'<div style="font-size:12px">Ridgeline at <a href="{url}" target="_blank">{url}</a> '
-        f"(pid {info.pid})</div>"
+        f"(pid {info.pid}; {ends} <code>!kill {info.pid}</code>)</div>"
     )
 
 
@@ -149,7 +172,7 @@ def _magic(line: str) -> None:
     parser.add_argument("--height", type=int, default=800)
     known, rest = parser.parse_known_args(shlex.split(line))
     info = start(known.logdir, known.port, rest)
-    show(HTML(iframe_html(info, known.height)))
+    show(HTML(iframe_html(info, known.height, ours=info.pid in _STARTED)))
 
 
 def load_ipython_extension(ipython: Any) -> None:

@@ -12,6 +12,7 @@ environment (before) and that nothing imported a module of that name (after). Sa
 from __future__ import annotations
 
 import importlib.abc
+import importlib.util
 import sys
 from typing import Any
 

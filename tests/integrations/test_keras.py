@@ -234,3 +234,17 @@ def test_every_n_callbacks_and_image_grid_in_keras(tmp_path: Path) -> None:
     assert grid.shape == (height, width, 3)
     # the input and the target column are the same images here (an autoencoder)
     np.testing.assert_array_equal(grid[2:10, 2:10], grid[2:10, 22:30])
+
+
+def test_the_fit_script_imports_what_it_uses(tmp_path: Path) -> None:
+    """``keras_fit.py`` in a bare interpreter (no site-packages, nothing imported by a ``.pth``
+    file): it gets past its own imports to ``import keras``. It once used ``importlib.util``
+    after importing only ``importlib.abc``, which worked only where something else had
+    imported it, and failed the Keras tests in a fresh virtual environment."""
+    done = subprocess.run(
+        [sys.executable, "-I", "-S", str(FIT), "ridgeline", str(tmp_path), "conv", "--no-tensorflow"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode != 0 and "No module named 'keras'" in done.stderr, done.stderr

@@ -1,7 +1,7 @@
 """Stage 4 (server): ``ridgeline export`` — one self-contained HTML file of chosen dashboards.
 
 The report is the dashboard itself (the ``frontend/report.html`` build: one script, assets
-inlined, only the dashboards a report can hold) with the data embedded as JSON: the bodies of
+and the icon inlined, only the dashboards a report can hold) with the data embedded as JSON: the bodies of
 the GET routes those dashboards read, taken from this app in process (so the report shows
 exactly what the server would), and every scalar series as base64 float64 columns (NaN and
 ±inf survive), every point or downsampled to ``points`` per series. In the browser a small
@@ -202,7 +202,13 @@ def _page() -> str:
         return f"<style>{(REPORT_DIR / m.group(1)).read_text(encoding='utf-8')}</style>"
 
     page = re.sub(r'<script type="module" crossorigin src="\./([^"]+)"></script>', script, page)
+
+    def icon(m: re.Match[str]) -> str:
+        data = base64.b64encode((REPORT_DIR / m.group(1)).read_bytes()).decode()
+        return f'<link rel="icon" type="image/svg+xml" href="data:image/svg+xml;base64,{data}" />'
+
     page = re.sub(r'<link rel="stylesheet" crossorigin href="\./([^"]+)">', style, page)
+    page = re.sub(r'<link rel="icon" type="image/svg\+xml" href="\./([^"]+)" */?>', icon, page)
     if 'src="./' in page or 'href="./' in page:
         raise ReportError("the report page refers to files it should have inlined; rebuild the frontend")
     return page
