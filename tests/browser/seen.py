@@ -127,7 +127,7 @@ _LAYOUT_JS = """
   // 4. Tick labels distinct within each axis.
   for (const el of document.querySelectorAll('[data-x-ticks], [data-y-ticks]')) {
     for (const axis of ['xTicks', 'yTicks']) {
-      const labels = (el.dataset[axis] || '').split(' ').filter(Boolean);
+      const labels = (el.dataset[axis] || '').split('|').filter(Boolean);
       if (new Set(labels).size !== labels.length) problems.push(`repeated tick labels on ${axis[0]} axis of ${name(el.closest('.card') || el)}: ${labels.join(' ')}`);
     }
   }

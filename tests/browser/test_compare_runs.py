@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from seen import open_dashboard
 from serving import Served, serve
 
 from ridgeline import SummaryWriter
@@ -139,6 +140,47 @@ def test_runs_table_filter_sort_rename_recolor_delete_undo(sweep, open_page, art
     )
 
 
+def test_expanded_table_takes_the_page_and_a_filter_reads_what_it_names(
+    sweep, open_page, artifacts: Path
+) -> None:  # type: ignore[no-untyped-def]
+    served, _ = sweep
+    page = open_page(served.url + "/?dark=0", width=1280, height=900)
+    page.wait_for_selector('.card[data-tag="loss"] canvas', timeout=60_000)
+
+    # The README's filter, with no "best loss" column switched on: it reads the best values it names.
+    page.locator("input.run-filter").fill("best.loss < 0.5")
+    want = sorted(
+        f"{o}_seed{s}" for o in LR for s in range(5) if min(loss(o, s, t) for t in range(200)) < 0.5
+    )
+    assert want and len(want) < 10
+    page.wait_for_function(f"() => document.querySelectorAll('.runs-grid tr.run-row').length === {len(want)}")
+    assert sorted(rows(page)) == want
+    page.locator("input.run-filter").fill("")
+    page.wait_for_function("() => document.querySelectorAll('.runs-grid tr.run-row').length === 10")
+
+    # Expanded, the table takes the page and shows the hyperparameters and the loss by default.
+    page.locator(".runs-tools button.expand").click()
+    page.wait_for_selector('.runs-grid th[data-col="hp:lr"]')
+    assert page.locator("main").count() == 0
+    aside = page.locator("aside").bounding_box()
+    assert aside is not None and aside["width"] >= 1280 * 0.95, aside
+    heads = page.locator(".runs-grid th[data-col]").all_inner_texts()
+    assert heads == ["status", "lr", "optimizer", "seed", "epoch", "loss"], heads  # the metrics its config named
+    cell = page.locator('.runs-grid tr.run-row[data-run="adam_seed1"] td[data-col="m:loss"]')
+    assert float(cell.inner_text()) == pytest.approx(loss("adam", 1, 199), rel=1e-4)
+    box = page.locator(".runs-grid").bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 1280
+    page.screenshot(path=str(artifacts / "runs-table-expanded.png"))
+
+    # Collapsed, the charts come back beside the run list.
+    page.locator(".runs-tools button.expand").click()
+    page.wait_for_selector('.card[data-tag="loss"] canvas')
+    chart = page.locator('.card[data-tag="loss"]').bounding_box()
+    aside = page.locator("aside").bounding_box()
+    assert chart is not None and aside is not None and chart["x"] >= aside["x"] + aside["width"]
+    assert chart["width"] >= 400
+
+
 def test_group_pin_range_and_x_axis(sweep, open_page, artifacts: Path) -> None:  # type: ignore[no-untyped-def]
     served, _ = sweep
     page = open_page(served.url + "/?dark=0&dash=scalars")
@@ -259,11 +301,11 @@ def test_exported_report_opens_offline(sweep, browser, artifacts: Path, tmp_path
     assert sorted(rows(page)) == sorted(f"{o}_seed{s}" for o in LR for s in range(5))
     cells = page.locator('.card[data-tag="loss"] .step-table tr[data-run="adam_seed1"] td').all_inner_texts()
     assert float(cells[2]) == pytest.approx(loss("adam", 1, 100), rel=1e-4) and cells[4] == "100"
-    page.locator("a[data-dash=hparams]").click()
+    open_dashboard(page, "hparams")
     page.wait_for_selector('.hp-table th:has-text("optimizer")')
     assert page.locator(".hp-table tbody tr").count() == 10
     page.screenshot(path=str(artifacts / "report-offline-hparams.png"))
-    page.locator("a[data-dash=scalars]").click()
+    open_dashboard(page, "scalars")
     page.wait_for_selector('.card[data-tag="loss"] canvas')
     page.screenshot(path=str(artifacts / "report-offline.png"))
     context.close()
@@ -354,14 +396,14 @@ def test_histograms_round_ticks_offset_axis_and_color_by_step(
     canvas = page.locator('.card[data-tag="layer1/weight"] .histogram canvas').first
     canvas.wait_for(timeout=60_000)
     page.wait_for_function("(el) => el.dataset.xTicks", arg=canvas.element_handle())
-    ticks = canvas.get_attribute("data-x-ticks").split()  # type: ignore[union-attr]
+    ticks = canvas.get_attribute("data-x-ticks").split("|")  # type: ignore[union-attr]
     values = [float(t) for t in ticks]
     steps = {round(b - a, 9) for a, b in zip(values, values[1:], strict=False)}
     assert len(steps) == 1
     step = steps.pop()
     assert round(step / 10 ** math.floor(math.log10(step)), 6) in (1, 2, 5)  # a round step
     assert all(re.fullmatch(r"-?\d+(\.\d{1,2})?", t) for t in ticks), ticks
-    assert canvas.get_attribute("data-y-ticks").split()[0] == "0"  # type: ignore[union-attr]
+    assert canvas.get_attribute("data-y-ticks").split("|")[0] == "0"  # type: ignore[union-attr]
     assert canvas.evaluate(YELLOW) == 0  # the run's own color
     page.locator("select.hist-offset").select_option("relative")
     page.locator("select.hist-color").select_option("step")
@@ -369,7 +411,7 @@ def test_histograms_round_ticks_offset_axis_and_color_by_step(
         "() => location.search.includes('hoffset=relative') && location.search.includes('hcolor=step')"
     )
     page.wait_for_function("(el) => el.dataset.yTicks.startsWith('0.0s')", arg=canvas.element_handle())
-    assert canvas.get_attribute("data-y-ticks").split()[-1].endswith(("s", "m", "h"))  # type: ignore[union-attr]
+    assert canvas.get_attribute("data-y-ticks").split("|")[-1].endswith(("s", "m", "h"))  # type: ignore[union-attr]
     assert canvas.evaluate(YELLOW) > 200  # the oldest slice in the ramp's light yellow
     page.screenshot(path=str(artifacts / "histograms-by-step.png"))
 

@@ -80,8 +80,14 @@ def test_dark_mode_and_data_table(page, artifacts: Path) -> None:  # type: ignor
     rows = card.locator(".data-table tbody tr")
     rows.first.wait_for()
     assert rows.count() == 5
+    narrow = card.bounding_box()
+    card.locator(".card-menu .menu-button").click()
     card.locator("button[title='Enlarge']").click()
-    page.wait_for_timeout(300)
+    page.wait_for_function(
+        "(w) => document.querySelector('.card[data-tag=\"train/loss\"]').getBoundingClientRect().width > w + 100",
+        arg=narrow["width"] if narrow else 0,
+    )
+    assert not card.locator(".popup-menu").count()  # the menu closes once an action is chosen
     page.screenshot(path=str(artifacts / "scalars-dark-table.png"))
 
 
@@ -141,66 +147,77 @@ def test_live_reload_follows_the_run_as_it_grows_and_is_written_again(
 
 
 def test_axes_pin_zoom_and_download(page, artifacts: Path) -> None:  # type: ignore[no-untyped-def]
-    page.wait_for_selector(".card canvas", timeout=60_000)
-    page.mouse.move(0, 0)
-
-    def pixels(tag: str) -> bytes:
-        # uPlot draws axes and lines on a canvas: compare what it shows.
-        page.mouse.move(0, 0)
-        page.wait_for_timeout(150)
-        return page.locator(f'.card[data-tag="{tag}"] canvas').first.screenshot()
+    """What the chart's axes read after each change (their tick labels), never a guess at when
+    it has redrawn: every step waits for the labels it expects."""
+    card = page.locator('.card[data-tag="train/loss"]').first
+    card.scroll_into_view_if_needed()  # charts load when their card comes near the screen
+    host = card.locator(".chart-host")
+    host.wait_for(timeout=60_000)
 
     def ticks(tag: str, axis: str) -> list[str]:
-        """The tick labels the chart draws (kept in its aria-label and data-*-ticks)."""
-        host = page.locator(f'.card[data-tag="{tag}"] .chart-host').first
-        return (host.get_attribute(f"data-{axis}-ticks") or "").split()
+        """The tick labels the chart draws (kept in data-*-ticks, "|"-separated)."""
+        el = page.locator(f'.card[data-tag="{tag}"] .chart-host').first
+        return [t for t in (el.get_attribute(f"data-{axis}-ticks") or "").split("|") if t]
 
-    step_view = pixels("train/loss")
-    step_ticks = ticks("train/loss", "x")
-    assert step_ticks and all(t.replace(",", "").isdigit() for t in step_ticks), step_ticks
-    assert int(step_ticks[-1].replace(",", "")) <= 2000  # the demo logs 2,000 steps
+    def until(what: str, check: Any, timeout: float = 15.0) -> Any:
+        deadline = time.monotonic() + timeout
+        while True:
+            value = check()
+            if value:
+                return value
+            assert time.monotonic() < deadline, f"timed out waiting for {what}"
+            page.wait_for_timeout(100)
+
+    def number(t: str) -> float:
+        return float(t.replace(",", ""))
+
+    step_ticks = until("step ticks", lambda: ticks("train/loss", "x"))
+    assert all(t.replace(",", "").isdigit() for t in step_ticks), step_ticks
+    assert number(step_ticks[-1]) <= 2000  # the demo logs 2,000 steps
     linear_y = ticks("train/loss", "y")
     page.locator("aside select.x-axis").select_option("relative")
-    page.wait_for_function("() => location.search.includes('x=relative')")
-    assert pixels("train/loss") != step_view
-    relative = ticks("train/loss", "x")
-    assert relative and all(t[-1] in "smh" and t[:-1].replace(".", "").isdigit() for t in relative), relative
+    relative = until(
+        "relative-time ticks",
+        lambda: (t := ticks("train/loss", "x")) and all(x[-1] in "smh" for x in t) and t,
+    )
+    assert all(t[:-1].replace(".", "").isdigit() for t in relative), relative
     page.locator("aside select.x-axis").select_option("wall")
-    page.wait_for_function("() => location.search.includes('x=wall')")
+    wall = until(
+        "wall-clock ticks", lambda: (t := ticks("train/loss", "x")) and all(":" in x for x in t) and t
+    )
+    assert len(set(wall)) == len(wall), wall
     page.locator("aside select.x-axis").select_option("step")
-    page.wait_for_function("() => !location.search.includes('x=')")
-    assert pixels("train/loss") == step_view
-    for label, key in (("Log-scale y", "logy=1"), ("Log-scale x", "logx=1")):
-        page.locator("label.check", has_text=label).locator("input").check()
-        page.wait_for_function(f"() => location.search.includes('{key}')")
-        assert pixels("train/loss") != step_view
-        if key == "logy=1":
-            log_y = ticks("train/loss", "y")
-            assert log_y != linear_y and all(float(t.replace(",", "")) > 0 for t in log_y), (log_y, linear_y)
-    for label in ("Log-scale y", "Log-scale x"):
-        page.locator("label.check", has_text=label).locator("input").uncheck()
+    until("step ticks again", lambda: ticks("train/loss", "x") == step_ticks)
+    page.locator("label.check", has_text="Log-scale y").locator("input").check()
+    log_y = until("log-scale ticks", lambda: (t := ticks("train/loss", "y")) != linear_y and t)
+    assert all(number(t) > 0 for t in log_y), log_y
+    page.locator("label.check", has_text="Log-scale y").locator("input").uncheck()
+    until("linear ticks again", lambda: ticks("train/loss", "y") == linear_y)
 
     # Pin: the card also appears in a "Pinned" section at the top.
-    page.locator('.card[data-tag="train/loss"]').first.locator("button[title='Pin to top']").click()
+    card.locator("button[title='Pin to top']").click()
     page.wait_for_function("() => document.querySelector('.group h2')?.textContent?.startsWith('Pinned')")
     assert page.locator('.card[data-tag="train/loss"]').count() == 2
     page.screenshot(path=str(artifacts / "scalars-pinned.png"))
 
-    # Drag to zoom changes the chart; "fit" restores it exactly.
+    # Drag to zoom narrows the x axis; "fit" brings back the whole range.
     card = page.locator('.card[data-tag="val/loss"]').first
     card.scroll_into_view_if_needed()
-    before = pixels("val/loss")
-    box = card.locator(".u-over").bounding_box()
+    full = until("val/loss ticks", lambda: ticks("val/loss", "x"))
+    over = card.locator(".u-over")
+    box = over.bounding_box()
     assert box is not None
     page.mouse.move(box["x"] + box["width"] * 0.2, box["y"] + box["height"] * 0.3)
     page.mouse.down()
     page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.7, steps=6)
     page.mouse.up()
-    assert pixels("val/loss") != before
+    zoomed = until("zoomed ticks", lambda: (t := ticks("val/loss", "x")) != full and t)
+    assert number(zoomed[0]) > number(full[0]) and number(zoomed[-1]) < number(full[-1]), (zoomed, full)
     card.locator("button[title='Fit to data']").click()
-    assert pixels("val/loss") == before
+    until("the whole range again", lambda: ticks("val/loss", "x") == full)
 
-    # CSV download holds every run's points for the tag.
+    # Downloads are in the card's menu: a CSV of every run's points for the tag.
+    card.locator(".card-menu .menu-button").click()
     with page.expect_download() as dl:
         card.locator("button[title='Download CSV (all runs)']").click()
     import csv
@@ -212,6 +229,27 @@ def test_axes_pin_zoom_and_download(page, artifacts: Path) -> None:  # type: ign
         *(f"sweep/lr={lr},width={w}" for lr in ("0.003", "0.03") for w in (32, 128)),
     }
     assert len(rows) == 1 + 5 * 40  # val/* is logged every 50 of 2,000 steps
+
+
+def test_a_cards_own_x_axis_is_chosen_in_its_menu(page) -> None:  # type: ignore[no-untyped-def]
+    """The per-card x axis (a scalar such as the learning rate, or relative time) lives in the
+    card's menu; the choice shows as the axis' labels and is kept in the URL."""
+    card = page.locator('.card[data-tag="train/loss"]').first
+    card.scroll_into_view_if_needed()
+    card.locator(".chart-host").wait_for(timeout=60_000)
+    card.locator(".card-menu .menu-button").click()
+    menu = card.locator(".popup-menu")
+    box = menu.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 1400
+    menu.locator("button.x-choice[data-x='relative']").click()
+    page.wait_for_function('() => decodeURIComponent(location.search).includes(\'"train/loss":"relative"\')')
+    page.wait_for_function(
+        """() => (document.querySelector('.card[data-tag="train/loss"] .chart-host').dataset.xTicks || '')
+                 .split('|').every((t) => /[smh]$/.test(t))"""
+    )
+    # The other cards keep the page's axis (steps).
+    other = page.locator('.card[data-tag="train/accuracy"] .chart-host').first
+    assert all(t.replace(",", "").isdigit() for t in (other.get_attribute("data-x-ticks") or "").split("|"))
 
 
 def test_warnings_name_what_was_skipped_next_to_the_data(

@@ -7,7 +7,7 @@ import { fmtValue } from "./LineChart";
 import { distinctLabels } from "./ticks";
 
 function readable(el: HTMLElement, axis: "x" | "y", labels: string[]): string[] {
-  el.dataset[axis === "x" ? "xTicks" : "yTicks"] = labels.filter((l) => l !== "").join(" ");
+  el.dataset[axis === "x" ? "xTicks" : "yTicks"] = labels.filter((l) => l !== "").join("|");
   return labels;
 }
 

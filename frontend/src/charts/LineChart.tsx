@@ -63,6 +63,33 @@ export function durationLabels(ticks: number[], incr: number): string[] {
   return distinctLabels(ticks.map((t) => t / unit), incr / unit, (v, d) => `${plainNumber(v, d)}${suffix}`);
 }
 
+// Wall-clock tick labels (seconds since the epoch, local time): as fine as the spacing needs —
+// days, then hours and minutes, then seconds — with the date where a day changes; all distinct.
+export function wallLabels(ticks: number[], incr: number): string[] {
+  const p = (n: number, w = 2) => String(n).padStart(w, "0");
+  const formats: ((d: Date) => string)[] = [
+    (d) => `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`,
+    (d) => `${p(d.getHours())}:${p(d.getMinutes())}`,
+    (d) => `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`,
+    (d) => `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}`,
+  ];
+  let f = incr >= 86400 ? 0 : incr >= 60 ? 1 : incr >= 1 ? 2 : 3;
+  for (;; f++) {
+    let day = "";
+    const labels = ticks.map((t) => {
+      if (!Number.isFinite(t)) return "";
+      const d = new Date(t * 1000);
+      if (f === 0) return formats[0](d);
+      const today = formats[0](d);
+      const text = day && today === day ? formats[f](d) : `${formats[f](d)}\n${today.slice(5)}`;
+      day = today;
+      return text;
+    });
+    const shown = labels.filter((l) => l !== "");
+    if (new Set(shown).size === shown.length || f === formats.length - 1) return labels;
+  }
+}
+
 export function fmtValue(v: number): string {
   if (!Number.isFinite(v)) return String(v);
   const a = Math.abs(v);
@@ -126,12 +153,12 @@ export function LineChart(props: {
     const axisColor = dark ? "#c9d1d9" : "#444";
     const gridColor = dark ? "rgba(255,255,255,0.08)" : "rgba(0,0,0,0.07)";
     // The axes are drawn on a canvas: the tick labels it shows are also put in the chart's
-    // aria-label (and data-x-ticks / data-y-ticks), for screen readers and tests.
+    // aria-label (and data-x-ticks / data-y-ticks, "|"-separated), for screen readers and tests.
     const ticks: Record<"x" | "y", string[]> = { x: [], y: [] };
     const readable = (axis: "x" | "y", labels: string[]): string[] => {
       ticks[axis] = labels.filter((l) => l !== "");
-      el.dataset[axis === "x" ? "xTicks" : "yTicks"] = ticks[axis].join(" ");
-      el.setAttribute("aria-label", `chart; x axis ${ticks.x.join(", ") || "time"}; y axis ${ticks.y.join(", ")}`);
+      el.dataset[axis === "x" ? "xTicks" : "yTicks"] = ticks[axis].join("|");
+      el.setAttribute("aria-label", `chart; x axis ${ticks.x.join(", ").replace(/\n/g, " ") || "time"}; y axis ${ticks.y.join(", ")}`);
       return labels;
     };
     const series: uPlot.Series[] = [{}];
@@ -175,8 +202,8 @@ export function LineChart(props: {
       axes: [
         {
           stroke: axisColor, grid: { stroke: gridColor },
-          values: xType === "wall" ? undefined
-            : (_u, ticks, _i, _space, incr) => readable("x", xType === "relative" ? durationLabels(ticks, incr) : distinctLabels(ticks, incr)),
+          values: (_u, ticks, _i, _space, incr) => readable("x",
+            xType === "wall" ? wallLabels(ticks, incr) : xType === "relative" ? durationLabels(ticks, incr) : distinctLabels(ticks, incr)),
         },
         { stroke: axisColor, grid: { stroke: gridColor }, size: 60, values: (_u, ticks, _i, _space, incr) => readable("y", distinctLabels(ticks, incr)) },
       ],

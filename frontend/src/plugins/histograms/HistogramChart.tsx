@@ -107,14 +107,14 @@ export function HistogramChart(props: {
       ctx.fillText(tickLabel(v, step), x, height - 6);
       ctx.fillRect(x, height - PAD.bottom + 1, 1, 4);
     }
-    c.dataset.xTicks = xTicks.map((v) => tickLabel(v, step)).join(" ");
+    c.dataset.xTicks = xTicks.map((v) => tickLabel(v, step)).join("|");
     if (props.mode === "offset" && n > 0) {
       // Offset axis: round steps, or durations / clock times, at their place.
       ctx.textAlign = "right";
       const yTicks = offset === "step" ? niceTicks(a0, a1, 4) : a1 > a0 ? [0, 1 / 3, 2 / 3, 1].map((q) => a0 + q * (a1 - a0)) : [a0];
       const label = (v: number) => (offset === "step" ? String(v) : offset === "relative" ? fmtDuration(v) : fmtDate(v).slice(11, 16));
       for (const v of yTicks) ctx.fillText(label(v), PAD.left - 6, baseAt(v));
-      c.dataset.yTicks = yTicks.map(label).join(" ");
+      c.dataset.yTicks = yTicks.map(label).join("|");
     }
   }, [props.data, props.mode, props.color, props.dark, height, offset, props.colorBy]);
 
