@@ -128,6 +128,8 @@ export interface TextStep { step: number; wall_time: number; shape: number[]; st
 export interface PrCurve {
   step: number; wall_time: number; thresholds: number[]; precision: number[]; recall: number[];
   true_positives: number[]; false_positives: number[]; true_negatives: number[]; false_negatives: number[];
+  /** True where TP + FP = 0 (precision undefined): not drawn. */
+  empty?: boolean[];
 }
 export interface HParamInfo {
   name: string; display_name: string; description: string; type: string;
