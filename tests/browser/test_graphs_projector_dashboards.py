@@ -149,6 +149,60 @@ def test_graph_dashboard(tmp_path: Path, artifacts: Path, open_page: Any) -> Non
         assert again.locator(".graph-side-name").inner_text() == body + "Block[1]/Conv2d[conv]/weight"
 
 
+def _lands_on_canvas(page: Any, box: dict[str, float]) -> None:
+    """A click in the middle of ``box`` (where the results list was) reaches the graph canvas."""
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] - 10
+    bar = page.locator(".graph-pane-bar").bounding_box()
+    assert y > bar["y"] + bar["height"]  # over the graph itself, below the pane's buttons
+    assert page.evaluate("([x, y]) => document.elementFromPoint(x, y).className", [x, y]) == "graph-canvas"
+    page.evaluate(
+        "() => { const c = document.querySelector('.graph-canvas'); window.canvasDowns = 0;"
+        " if (!c.counted) { c.counted = true; c.addEventListener('mousedown', () => { window.canvasDowns += 1; }); } }"
+    )
+    page.mouse.click(x, y)
+    assert page.evaluate("() => window.canvasDowns") == 1
+
+
+def test_graph_search_results_close_after_enter_and_open_all(
+    tmp_path: Path, artifacts: Path, open_page: Any
+) -> None:
+    from ridgeline import SummaryWriter
+
+    logdir = tmp_path / "logs"
+    with SummaryWriter(str(logdir / "baseline")) as w:
+        w.add_graph(Net(), torch.zeros(2, 3, 8, 8))
+    for served in serve(["--logdir", str(logdir)], tmp_path):
+        page = open_page(served.url + "/?dash=graphs&dark=0", width=1280, height=900)
+        page.locator(".graph-canvas[data-frames]").wait_for(timeout=30_000)
+        search = page.locator(".graph-search-input")
+        results = page.locator(".graph-results")
+
+        # Enter picks the first hit and closes the list; the graph under it is clickable again.
+        search.fill("_convolution")
+        results.wait_for()
+        box = results.bounding_box()
+        assert box is not None and box["height"] > 40
+        search.press("Enter")
+        side = page.locator(".graph-side")
+        assert side.locator(".graph-side-op").inner_text() == "aten::_convolution"
+        _box(page, side.locator(".graph-side-name").inner_text())  # drawn, its group opened
+        assert not results.is_visible()
+        page.screenshot(path=str(artifacts / "graph-search-after-enter.png"))
+        _lands_on_canvas(page, box)
+
+        # "Open all" closes it too.
+        search.fill("Block")
+        results.wait_for()
+        box = results.bounding_box()
+        assert box is not None and box["height"] > 200
+        before = int(page.locator(".graph-pane").get_attribute("data-boxes"))
+        page.locator(".graph-open-all").click()
+        assert not results.is_visible()
+        page.wait_for_function(f"() => +document.querySelector('.graph-pane').dataset.boxes > {before}")
+        page.screenshot(path=str(artifacts / "graph-search-after-open-all.png"))
+        _lands_on_canvas(page, box)
+
+
 def _point(page: Any, i: int) -> tuple[float, float]:
     found = page.eval_on_selector(".projector-view", "(v, i) => v.ridgelinePoint(i)", i)
     assert found is not None
