@@ -264,6 +264,10 @@ def test_projector_dashboard(tmp_path: Path, artifacts: Path, open_page: Any) ->
             _wait_query(page, "pmethod", method)
             page.locator(".projector-run-job").click()
             page.locator(".projector-progress-text", has_text="done").wait_for(timeout=180_000)
+            if method == "tsne":  # the 500 iterations asked for, not one more (it said 666)
+                assert (
+                    page.locator(".projector-progress-text").inner_text().endswith("· iteration 500 of 500")
+                )
             page.wait_for_function("() => +document.querySelector('.projector-view')?.dataset.frames > 0")
             page.screenshot(path=str(artifacts / f"projector-{method}.png"))
         # Sprites on: the thumbnails are the points.
@@ -271,6 +275,51 @@ def test_projector_dashboard(tmp_path: Path, artifacts: Path, open_page: Any) ->
         page.locator(".projector-sprites").check()
         page.wait_for_timeout(500)
         page.screenshot(path=str(artifacts / "projector-sprites.png"))
+
+
+def test_projector_color_by_shows_on_sprite_thumbnails(
+    tmp_path: Path, artifacts: Path, open_page: Any
+) -> None:
+    """With "Show images" on (the default) each thumbnail is framed in its point's colour: the
+    colour-by column is seen, not only in the legend. Read from the pixels on screen."""
+    import io
+
+    from PIL import Image
+
+    from ridgeline import SummaryWriter
+
+    grid = [(x, y) for x in range(3) for y in range(3)]
+    points = np.zeros((9, 6))
+    points[:, :2] = np.array(grid, dtype=float) * 10
+    points[:, 2] = np.linspace(0, 1, 9)  # a little spread off the plane, so PCA has a 3rd axis
+    images = np.full((9, 3, 8, 8), 0.5, dtype=np.float32)  # grey thumbnails: no colour of their own
+    kinds = ["a" if (x + y) % 2 else "b" for x, y in grid]
+    with SummaryWriter(str(tmp_path / "logs" / "feat")) as w:
+        w.add_embedding(points, metadata=kinds, label_img=images, tag="grid")
+    palette = {"a": (0x1F, 0x77, 0xB4), "b": (0xFF, 0x7F, 0x0E)}  # the legend's first two colours
+    for served in serve(["--logdir", str(tmp_path / "logs")], tmp_path):
+        page = open_page(served.url + "/?dash=projector&dark=0&pdims=2", width=1280, height=900)
+        page.locator(".projector-view[data-frames]").wait_for(timeout=30_000)
+        assert page.locator(".projector-sprites").is_checked()  # images are the default
+        page.locator(".projector-color").select_option("label")
+        legend = page.locator(".projector-legend li")
+        assert legend.all_inner_texts() == ["a", "b"]
+        frames = int(page.locator(".projector-view").get_attribute("data-frames"))
+        page.wait_for_function(f"() => +document.querySelector('.projector-view').dataset.frames > {frames}")
+        page.wait_for_timeout(300)
+        shot = Image.open(io.BytesIO(page.screenshot())).convert("RGB")
+        page.screenshot(path=str(artifacts / "projector-sprites-colored.png"))
+        for i, kind in enumerate(kinds):
+            x, y = _point(page, i)
+            # the thumbnail's middle is its own grey; its edge (26 px wide: 11 px out) is the colour
+            centre = shot.getpixel((round(x), round(y)))
+            assert all(abs(c - 128) < 20 for c in centre), (i, centre)
+            edge = [
+                shot.getpixel((round(x + dx), round(y + dy)))
+                for dx, dy in ((-11, 0), (11, 0), (0, -11), (0, 11))
+            ]
+            for px in edge:
+                assert all(abs(a - b) < 40 for a, b in zip(px, palette[kind], strict=True)), (i, kind, edge)
 
 
 def test_every_fixture_graph_and_projector_folder_is_drawn(
