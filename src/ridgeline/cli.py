@@ -525,6 +525,12 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
     )
     points.add_argument("--all-points", action="store_true", help="every point of every series")
     p_export.add_argument("--title", default=None, help="the page title")
+    p_export.add_argument(
+        "--db",
+        help="the index the dashboard uses (as `ridgeline --db`): the runs' display names, colors, "
+        "tags and notes given there go into the report (default: the index `ridgeline --logdir` "
+        "keeps for this logdir, if there is one)",
+    )
     p_upload = argparse.ArgumentParser(
         prog="ridgeline upload",
         description="Send local runs to a team server; run it again after a failure and it resumes.",
@@ -551,7 +557,8 @@ def export(args: argparse.Namespace) -> None:
     from ridgeline.ingest.ingester import Ingester
     from ridgeline.ingest.source import open_logdir
     from ridgeline.server.report import ReportError, write_report
-    from ridgeline.store import SQLiteStore
+    from ridgeline.store import SQLiteStore, default_db_path
+    from ridgeline.store.run_meta import read_run_meta
 
     logdirs = _logdirs(args)
     _check_logdirs(logdirs)
@@ -560,8 +567,20 @@ def export(args: argparse.Namespace) -> None:
         raise SystemExit(f"ridgeline: --logdir {', '.join(missing)} does not exist")
     if args.points is not None and args.points < 4 and not args.all_points:
         raise SystemExit("ridgeline: --points must be at least 4")
+    # What the user said about runs in the dashboard (names, colors, tags, notes) lives in the
+    # server's index; the report is built from a fresh index, so it is copied over.
+    source = args.db or default_db_path("|".join(f"{n}:{p}" for n, p in logdirs))
+    if args.db and "://" not in args.db and not os.path.isfile(args.db):
+        raise SystemExit(f"ridgeline: --db {args.db} does not exist")
+    try:
+        said = read_run_meta(source)
+    except Exception as exc:  # noqa: BLE001 - psycopg missing, server down: the report without them
+        logger.warning("could not read the run names and colors in %s: %s", str(source).split("@")[-1], exc)
+        said = {}
     with tempfile.TemporaryDirectory() as tmp:
         store = SQLiteStore(os.path.join(tmp, "export.sqlite"))
+        if said:
+            store.set_run_meta(dict(said))
         ingester = Ingester(store, logdirs)
         ingester.reload()
         provider = LocalDataProvider(store, ingester)

@@ -149,6 +149,60 @@ def test_graph_dashboard(tmp_path: Path, artifacts: Path, open_page: Any) -> Non
         assert again.locator(".graph-side-name").inner_text() == body + "Block[1]/Conv2d[conv]/weight"
 
 
+def _lands_on_canvas(page: Any, box: dict[str, float]) -> None:
+    """A click in the middle of ``box`` (where the results list was) reaches the graph canvas."""
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] - 10
+    bar = page.locator(".graph-pane-bar").bounding_box()
+    assert y > bar["y"] + bar["height"]  # over the graph itself, below the pane's buttons
+    assert page.evaluate("([x, y]) => document.elementFromPoint(x, y).className", [x, y]) == "graph-canvas"
+    page.evaluate(
+        "() => { const c = document.querySelector('.graph-canvas'); window.canvasDowns = 0;"
+        " if (!c.counted) { c.counted = true; c.addEventListener('mousedown', () => { window.canvasDowns += 1; }); } }"
+    )
+    page.mouse.click(x, y)
+    assert page.evaluate("() => window.canvasDowns") == 1
+
+
+def test_graph_search_results_close_after_enter_and_open_all(
+    tmp_path: Path, artifacts: Path, open_page: Any
+) -> None:
+    from ridgeline import SummaryWriter
+
+    logdir = tmp_path / "logs"
+    with SummaryWriter(str(logdir / "baseline")) as w:
+        w.add_graph(Net(), torch.zeros(2, 3, 8, 8))
+    for served in serve(["--logdir", str(logdir)], tmp_path):
+        page = open_page(served.url + "/?dash=graphs&dark=0", width=1280, height=900)
+        page.locator(".graph-canvas[data-frames]").wait_for(timeout=30_000)
+        search = page.locator(".graph-search-input")
+        results = page.locator(".graph-results")
+
+        # Enter picks the first hit and closes the list; the graph under it is clickable again.
+        search.fill("_convolution")
+        results.wait_for()
+        box = results.bounding_box()
+        assert box is not None and box["height"] > 40
+        search.press("Enter")
+        side = page.locator(".graph-side")
+        assert side.locator(".graph-side-op").inner_text() == "aten::_convolution"
+        _box(page, side.locator(".graph-side-name").inner_text())  # drawn, its group opened
+        assert not results.is_visible()
+        page.screenshot(path=str(artifacts / "graph-search-after-enter.png"))
+        _lands_on_canvas(page, box)
+
+        # "Open all" closes it too.
+        search.fill("Block")
+        results.wait_for()
+        box = results.bounding_box()
+        assert box is not None and box["height"] > 200
+        before = int(page.locator(".graph-pane").get_attribute("data-boxes"))
+        page.locator(".graph-open-all").click()
+        assert not results.is_visible()
+        page.wait_for_function(f"() => +document.querySelector('.graph-pane').dataset.boxes > {before}")
+        page.screenshot(path=str(artifacts / "graph-search-after-open-all.png"))
+        _lands_on_canvas(page, box)
+
+
 def _point(page: Any, i: int) -> tuple[float, float]:
     found = page.eval_on_selector(".projector-view", "(v, i) => v.ridgelinePoint(i)", i)
     assert found is not None
@@ -210,6 +264,10 @@ def test_projector_dashboard(tmp_path: Path, artifacts: Path, open_page: Any) ->
             _wait_query(page, "pmethod", method)
             page.locator(".projector-run-job").click()
             page.locator(".projector-progress-text", has_text="done").wait_for(timeout=180_000)
+            if method == "tsne":  # the 500 iterations asked for, not one more (it said 666)
+                assert (
+                    page.locator(".projector-progress-text").inner_text().endswith("· iteration 500 of 500")
+                )
             page.wait_for_function("() => +document.querySelector('.projector-view')?.dataset.frames > 0")
             page.screenshot(path=str(artifacts / f"projector-{method}.png"))
         # Sprites on: the thumbnails are the points.
@@ -217,6 +275,51 @@ def test_projector_dashboard(tmp_path: Path, artifacts: Path, open_page: Any) ->
         page.locator(".projector-sprites").check()
         page.wait_for_timeout(500)
         page.screenshot(path=str(artifacts / "projector-sprites.png"))
+
+
+def test_projector_color_by_shows_on_sprite_thumbnails(
+    tmp_path: Path, artifacts: Path, open_page: Any
+) -> None:
+    """With "Show images" on (the default) each thumbnail is framed in its point's colour: the
+    colour-by column is seen, not only in the legend. Read from the pixels on screen."""
+    import io
+
+    from PIL import Image
+
+    from ridgeline import SummaryWriter
+
+    grid = [(x, y) for x in range(3) for y in range(3)]
+    points = np.zeros((9, 6))
+    points[:, :2] = np.array(grid, dtype=float) * 10
+    points[:, 2] = np.linspace(0, 1, 9)  # a little spread off the plane, so PCA has a 3rd axis
+    images = np.full((9, 3, 8, 8), 0.5, dtype=np.float32)  # grey thumbnails: no colour of their own
+    kinds = ["a" if (x + y) % 2 else "b" for x, y in grid]
+    with SummaryWriter(str(tmp_path / "logs" / "feat")) as w:
+        w.add_embedding(points, metadata=kinds, label_img=images, tag="grid")
+    palette = {"a": (0x1F, 0x77, 0xB4), "b": (0xFF, 0x7F, 0x0E)}  # the legend's first two colours
+    for served in serve(["--logdir", str(tmp_path / "logs")], tmp_path):
+        page = open_page(served.url + "/?dash=projector&dark=0&pdims=2", width=1280, height=900)
+        page.locator(".projector-view[data-frames]").wait_for(timeout=30_000)
+        assert page.locator(".projector-sprites").is_checked()  # images are the default
+        page.locator(".projector-color").select_option("label")
+        legend = page.locator(".projector-legend li")
+        assert legend.all_inner_texts() == ["a", "b"]
+        frames = int(page.locator(".projector-view").get_attribute("data-frames"))
+        page.wait_for_function(f"() => +document.querySelector('.projector-view').dataset.frames > {frames}")
+        page.wait_for_timeout(300)
+        shot = Image.open(io.BytesIO(page.screenshot())).convert("RGB")
+        page.screenshot(path=str(artifacts / "projector-sprites-colored.png"))
+        for i, kind in enumerate(kinds):
+            x, y = _point(page, i)
+            # the thumbnail's middle is its own grey; its edge (26 px wide: 11 px out) is the colour
+            centre = shot.getpixel((round(x), round(y)))
+            assert all(abs(c - 128) < 20 for c in centre), (i, centre)
+            edge = [
+                shot.getpixel((round(x + dx), round(y + dy)))
+                for dx, dy in ((-11, 0), (11, 0), (0, -11), (0, 11))
+            ]
+            for px in edge:
+                assert all(abs(a - b) < 40 for a, b in zip(px, palette[kind], strict=True)), (i, kind, edge)
 
 
 def test_every_fixture_graph_and_projector_folder_is_drawn(

@@ -141,6 +141,42 @@ def test_text_and_pr_curves(open_page: Any, demo: Served, artifacts: Path) -> No
     page.screenshot(path=str(artifacts / "pr-curves.png"))
 
 
+def test_pr_curves_leave_out_thresholds_with_no_predictions(
+    open_page: Any, demo: Served, artifacts: Path
+) -> None:
+    """At step 0 nothing scores above ~0.75: those thresholds have TP + FP = 0 and precision
+    stored as 0. TensorBoard does not draw them; a line down to (recall 0, precision 0) is wrong."""
+    page = _open(open_page, demo, "dash=pr_curves&runs=baseline")
+    card = page.locator('.card[data-tag="val/pr_curve"]')
+    line = card.locator("polyline")
+    line.wait_for()
+    card.locator(".run-slider input[type=range]").fill("0")
+    page.wait_for_function(
+        "() => document.querySelector('.card[data-tag=\"val/pr_curve\"] .run-slider .step-value')"
+        ".textContent === '0'"
+    )
+    (curve, *_) = page.request.get(
+        f"{demo.url}/api/plugins/pr_curves/curves?run=baseline&tag=val/pr_curve"
+    ).json()["curves"]
+    assert curve["step"] == 0
+    counts = [tp + fp for tp, fp in zip(curve["true_positives"], curve["false_positives"], strict=True)]
+    empty = [i for i, n in enumerate(counts) if n == 0]
+    assert len(empty) > 10  # the case this test is about
+    points = [tuple(float(v) for v in p.split(",")) for p in (line.get_attribute("points") or "").split()]
+    assert len(points) == len(counts) - len(empty)
+    # the chart's own geometry: the (recall 0, precision 0) corner is where the two axes meet
+    corner = (44.0, 248.0)
+    assert corner not in points
+    drawn = [int(i) for i in (line.get_attribute("data-thresholds") or "").split()]
+    assert drawn and not set(drawn) & set(empty)
+    # what the eye sees: the line's lowest point stays well above the x axis
+    box = line.bounding_box()
+    axis = card.locator("svg line").first.bounding_box()  # x = recall 0 grid line, spans the plot height
+    assert box is not None and axis is not None
+    assert box["y"] + box["height"] < axis["y"] + axis["height"] - 20
+    page.screenshot(path=str(artifacts / "pr-curves-step0.png"))
+
+
 def test_hparams_views_and_session_curves(open_page: Any, demo: Served, artifacts: Path) -> None:
     page = _open(open_page, demo, "dash=hparams")
     rows = page.locator(".hp-table tbody tr")

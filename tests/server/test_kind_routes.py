@@ -126,6 +126,19 @@ def test_text_pr_hparams_layout_mesh(demo: TestClient) -> None:
     assert mesh["step"] == 499 and len(mesh["vertices"]) == len(mesh["colors"]) == 48 * 24 * 3
 
 
+def test_pr_curve_marks_thresholds_with_no_predictions(tmp_path: Path) -> None:
+    """Predictions all below 0.6: thresholds from 0.6 up have TP + FP = 0, their precision is
+    undefined (stored 0, recall 0); the API marks them so the dashboard leaves them out."""
+    with SummaryWriter(str(tmp_path / "logs" / "r")) as w:
+        w.add_pr_curve("pr", np.array([1, 0, 1, 0]), np.array([0.5, 0.1, 0.3, 0.55]), 0, num_thresholds=11)
+    client = _client(tmp_path / "logs", tmp_path / "i.sqlite")
+    (curve,) = client.get("/api/plugins/pr_curves/curves", params={"run": "r", "tag": "pr"}).json()["curves"]
+    filled = [tp + fp for tp, fp in zip(curve["true_positives"], curve["false_positives"], strict=True)]
+    assert filled == [4, 4, 3, 3, 2, 2, 0, 0, 0, 0, 0]
+    assert curve["empty"] == [n == 0 for n in filled]
+    assert curve["precision"][-1] == 0 and curve["recall"][-1] == 0  # kept, marked: not a real (0, 0)
+
+
 def test_values_survive_reopen_and_restarts_drop_orphans(tmp_path: Path) -> None:
     logdir = tmp_path / "logs"
     img = np.zeros((3, 4, 4), dtype=np.float32)

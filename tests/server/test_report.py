@@ -9,12 +9,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from serving import indexed_client
 
-from ridgeline import SummaryWriter
+from ridgeline import SummaryWriter, cli
 from ridgeline.data.local_provider import LocalDataProvider
 from ridgeline.ingest.ingester import Ingester
+from ridgeline.ingest.source import normalize
 from ridgeline.server.report import ReportError, write_report
-from ridgeline.store import SQLiteStore
+from ridgeline.store import SQLiteStore, default_db_path
 
 
 @pytest.fixture
@@ -80,3 +82,51 @@ def test_report_downsamples_and_chooses_dashboards(provider: LocalDataProvider, 
         write_report(provider, tmp_path / "x.html", runs="(")
     with pytest.raises(ReportError, match="nothing to put"):
         write_report(provider, tmp_path / "x.html", dashboards=["custom_scalars"])
+
+
+def _named_by_the_user(logdir: Path, db: Path) -> None:
+    """What a user does in the dashboard: give a run a name, a colour, tags and notes."""
+    client = indexed_client(logdir, db)
+    assert client.get("/api/plugins/runs/table").status_code == 200  # the dashboard picks colours
+    said = {"run": "keep_a", "display_name": "Baseline, lr 0.1", "color": "#123456", "tags": ["best"]}
+    assert client.put("/api/plugins/runs/meta", json={**said, "notes": "the one"}).status_code == 200
+    client.close()
+
+
+def _exported_rows(out: Path) -> dict[str, dict[str, object]]:
+    table = _data(out)["routes"]["GET /api/plugins/runs/table"]
+    return {r["name"]: r for r in table["runs"]}
+
+
+def test_export_carries_run_names_and_colors_from_the_given_index(
+    provider: LocalDataProvider, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    logdir, db = tmp_path / "logs", tmp_path / "server.sqlite"
+    _named_by_the_user(logdir, db)
+    cli.main(["export", "--logdir", str(logdir), "--db", str(db), "--out", str(tmp_path / "r.html")])
+    rows = _exported_rows(tmp_path / "r.html")
+    assert rows["keep_a"]["display_name"] == "Baseline, lr 0.1"
+    assert rows["keep_a"]["color"] == "#123456"
+    assert rows["keep_a"]["tags"] == ["best"] and rows["keep_a"]["notes"] == "the one"
+    assert rows["keep_b"]["display_name"] == "" and rows["keep_b"]["color"] == ""
+    # the colours the dashboard picked itself carry over too (the same run, the same colour)
+    server = SQLiteStore(db)
+    assert rows["keep_b"]["auto_color"] == server.run_meta()["keep_b"]["auto_color"]
+    server.close()
+    assert "wrote" in capsys.readouterr().out
+
+
+def test_export_reads_the_default_index_of_the_logdir(
+    provider: LocalDataProvider, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``ridgeline --logdir runs`` keeps its index in the cache folder; export finds it there."""
+    monkeypatch.setenv("RIDGELINE_CACHE_DIR", str(tmp_path / "cache"))
+    logdir = tmp_path / "logs"
+    _named_by_the_user(logdir, default_db_path(f":{normalize(str(logdir))}"))
+    cli.main(["export", "--logdir", str(logdir), "--out", str(tmp_path / "r.html")])
+    assert _exported_rows(tmp_path / "r.html")["keep_a"]["display_name"] == "Baseline, lr 0.1"
+    # no index there: the report still comes out, with the runs' own names
+    monkeypatch.setenv("RIDGELINE_CACHE_DIR", str(tmp_path / "elsewhere"))
+    cli.main(["export", "--logdir", str(logdir), "--out", str(tmp_path / "s.html")])
+    assert _exported_rows(tmp_path / "s.html")["keep_a"]["display_name"] == ""
+    assert not (tmp_path / "elsewhere").exists()  # looking does not create an index

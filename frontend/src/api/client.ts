@@ -128,6 +128,8 @@ export interface TextStep { step: number; wall_time: number; shape: number[]; st
 export interface PrCurve {
   step: number; wall_time: number; thresholds: number[]; precision: number[]; recall: number[];
   true_positives: number[]; false_positives: number[]; true_negatives: number[]; false_negatives: number[];
+  /** True where TP + FP = 0 (precision undefined): not drawn. */
+  empty?: boolean[];
 }
 export interface HParamInfo {
   name: string; display_name: string; description: string; type: string;
@@ -163,7 +165,7 @@ export interface GraphBody { run: string; tag: string | null; kind: string; step
 export interface EmbeddingInfo { name: string; shape: [number, number]; source: string; has_metadata: boolean; sprite: { width: number; height: number } | null }
 export interface ProjectionJob {
   job: string; method: string; dims: number; state: "queued" | "running" | "done" | "error";
-  progress: number; message: string; iteration: number; has_coords: boolean; sampled: number; points: number;
+  progress: number; message: string; iteration: number; iterations: number; has_coords: boolean; sampled: number; points: number;
 }
 export interface Floats { data: Float32Array; shape: number[]; headers: Headers }
 

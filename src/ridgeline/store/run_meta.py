@@ -4,10 +4,17 @@ index for a newer layout."""
 
 from __future__ import annotations
 
+import json
+import logging
+import os
 import sqlite3
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from ridgeline.store.sql_store import SQLStore
+
+logger = logging.getLogger(__name__)
 
 # Tables of what users said (not a cache of the logdir): kept when the index is rebuilt.
 USER_TABLES = ("run_meta", "tokens")
@@ -22,6 +29,32 @@ def user_rows(conn: sqlite3.Connection) -> dict[str, list[tuple[object, ...]]]:
         except sqlite3.Error:  # a layout from before the table existed
             continue
     return kept
+
+
+def read_run_meta(db: str | os.PathLike[str]) -> dict[str, dict[str, Any]]:
+    """What users said about runs in the index ``db`` (an SQLite file or a PostgreSQL URL), read
+    without writing to it (a server may be using it): ``{}`` if there is no such file or table."""
+    from ridgeline.store.postgres_store import PostgresStore, is_postgres_url
+
+    if is_postgres_url(str(db)):
+        store = PostgresStore(str(db))
+        try:
+            return store.run_meta()
+        finally:
+            store.close()
+    path = Path(db)
+    if not path.is_file():
+        return {}
+    try:
+        conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True, timeout=10)
+        try:
+            rows = conn.execute("SELECT run, data FROM run_meta").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:  # an index from before the table existed, or not an index
+        logger.warning("could not read the run names and colors in %s (%s)", path, exc)
+        return {}
+    return {str(run): json.loads(data) for run, data in rows}
 
 
 class RunMetaMixin(SQLStore):

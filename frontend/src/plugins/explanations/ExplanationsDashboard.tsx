@@ -1,7 +1,9 @@
-// The explanations dashboard: for each class (one table per set of explained inputs), a row per
-// input with the input and each method's overlay; a step slider to watch explanations evolve,
-// an optional second step side by side, a class selector, a legend per method, and the
-// attribution value under the pointer (read from the logged, downsampled map).
+// The explanations dashboard: a section per training run (headed by its name), in it for each
+// class (one table per set of explained inputs) a row per input with the input and each
+// method's overlay; a step slider to watch explanations evolve, an optional second step side by
+// side (each image labelled with its step; a wide table scrolls inside its card), a class
+// selector, a legend per method, and the attribution value under the pointer (read from the
+// logged, downsampled map).
 import { useState } from "preact/hooks";
 import { type ExplanationMap, type ExplanationStep, kinds, type Steps, type TagsByRun } from "../../api/client";
 import { useFetch } from "../../core/hooks";
@@ -98,26 +100,60 @@ function classOf(h: ExplanationStep): string {
   return t.every((c) => c === t[0]) ? String(t[0]) : `per input: ${t.join(", ")}`;
 }
 
+/** Runs as sections: tf-explain logs each method as its own run (`grad_cam_4/<date>`), so runs
+ * are put together as long as no method repeats for a class (one training's callbacks); when
+ * one does, they are split by the first path segments that keep every method once a section
+ * (`a/grad_cam_4/…` and `b/grad_cam_4/…` by `a` and `b`; plain runs by run). */
+export function runSections<T extends { run: string; key: string }>(items: T[]): { name: string; items: T[] }[] {
+  const depth = Math.max(1, ...items.map((s) => s.run.split("/").length));
+  for (let k = 0; ; k++) {
+    const groups = new Map<string, T[]>();
+    for (const s of items) {
+      const name = k === 0 ? "" : s.run.split("/").slice(0, k).join("/");
+      groups.set(name, [...(groups.get(name) ?? []), s]);
+    }
+    const repeats = [...groups.values()].some((g) => new Set(g.map((s) => s.key)).size < g.length);
+    if (!repeats || k >= depth) {
+      const runs = new Set(items.map((s) => s.run));
+      // one run alone is still named
+      return [...groups].map(([name, g]) => ({ name: name || (runs.size === 1 ? [...runs][0] : ""), items: g }));
+    }
+  }
+}
+
 function Table(props: { label: string; columns: Shown[]; compare: Shown[] | null }) {
   const first = props.columns[0];
   const samples = Math.min(...props.columns.map((c) => c.header.samples));
+  const compare = props.compare;
   return (
-    <div class="card ex-table" data-class={props.label}>
+    <div class={`card ex-table${compare ? " compare" : ""}`} data-class={props.label}>
       <div class="card-head"><span class="card-title">{props.label === "predicted" || props.label.startsWith("per input") ? `Classes: ${props.label}` : `Class ${props.label}`}</span>
-        <span class="muted"> · step {first.header.step}{props.compare ? ` vs ${props.compare[0].header.step}` : ""}</span></div>
+        <span class="muted"> · step {first.header.step}{compare ? ` vs ${compare[0].header.step}` : ""}</span></div>
+      <div class="ex-scroll">
       <table>
         <thead>
           <tr>
-            <th>input</th>
+            <th class="ex-input-col">input</th>
             {props.columns.map((c) => (
               <th key={`${c.run}/${c.tag}`} class="ex-method" title={c.run}>{c.header.title}<Legend header={c.header} /></th>
             ))}
           </tr>
+          {compare && (
+            <tr class="ex-step-row">
+              <th class="ex-input-col" />
+              {props.columns.map((c, j) => (
+                <th key={`${c.run}/${c.tag}`}>
+                  <div class="ex-pair"><span class="ex-step-label">step {c.header.step}</span>
+                    {compare[j] && <span class="ex-step-label">step {compare[j].header.step}</span>}</div>
+                </th>
+              ))}
+            </tr>
+          )}
         </thead>
         <tbody>
           {Array.from({ length: samples }, (_, s) => (
             <tr key={s}>
-              <td><img class="ex-img ex-input" src={kinds.explanationUrl(first.run, first.tag, first.index, s, "input")} alt={`input #${s}`} /></td>
+              <td class="ex-input-col"><img class="ex-img ex-input" src={kinds.explanationUrl(first.run, first.tag, first.index, s, "input")} alt={`input #${s}`} /></td>
               {props.columns.map((c, j) => (
                 <td key={`${c.run}/${c.tag}`}>
                   <div class="ex-pair">
@@ -130,6 +166,7 @@ function Table(props: { label: string; columns: Shown[]; compare: Shown[] | null
           ))}
         </tbody>
       </table>
+      </div>
     </div>
   );
 }
@@ -152,13 +189,9 @@ export function ExplanationsDashboard(props: Common & { tags: TagsByRun | null; 
   if (props.tags === null || stepsLoaded.data === null) return <div class="loading">…</div>;
   if (!entries.length) return <div class="empty">No explanations in the selected runs.</div>;
 
-  const groups = new Map<string, Shown[]>();
-  for (const s of shown ?? []) {
-    const k = classOf(s.header);
-    groups.set(k, [...(groups.get(k) ?? []), s]);
-  }
-  const classes = [...groups.keys()];
-  const picked = view.exClass && groups.has(view.exClass) ? view.exClass : "";
+  const sections = runSections((shown ?? []).map((s) => ({ ...s, key: `${classOf(s.header)}\n${s.header.title}` })));
+  const classes = [...new Set((shown ?? []).map((s) => classOf(s.header)))];
+  const picked = view.exClass && classes.includes(view.exClass) ? view.exClass : "";
   const at = (i: number) => allSteps[Math.min(Math.max(i, 0), allSteps.length - 1)];
   const slider = (label: string, value: number, cls: string, onChange: (s: number) => void) => (
     <label class="row ex-slider">{label} <b class={`${cls}-value`}>{value}</b>
@@ -180,10 +213,26 @@ export function ExplanationsDashboard(props: Common & { tags: TagsByRun | null; 
           </select>
         </label>
       </div>
-      {shown === null ? <div class="loading">…</div> : classes.filter((c) => !picked || c === picked).map((c) => {
-        const columns = groups.get(c)!;
-        const compare = compared ? columns.map((col) => compared.find((x) => x.run === col.run && x.tag === col.tag)!) : null;
-        return <Table key={c} label={c} columns={columns} compare={compare} />;
+      {shown === null ? <div class="loading">…</div> : sections.map((section) => {
+        const groups = new Map<string, Shown[]>();
+        for (const s of section.items) groups.set(classOf(s.header), [...(groups.get(classOf(s.header)) ?? []), s]);
+        const wanted = [...groups.keys()].filter((c) => !picked || c === picked);
+        if (!wanted.length) return null;
+        const runs = new Set(section.items.map((s) => s.run));
+        return (
+          <section class="ex-run" key={section.name} data-run={section.name}>
+            {section.name && (
+              <h2 class="ex-run-name">
+                {runs.size === 1 && <span class="swatch" style={{ background: props.colors[[...runs][0]] }} />}{section.name}
+              </h2>
+            )}
+            {wanted.map((c) => {
+              const columns = groups.get(c)!;
+              const compare = compared ? columns.map((col) => compared.find((x) => x.run === col.run && x.tag === col.tag)!) : null;
+              return <Table key={c} label={c} columns={columns} compare={compare} />;
+            })}
+          </section>
+        );
       })}
     </div>
   );

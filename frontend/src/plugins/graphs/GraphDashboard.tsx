@@ -1,7 +1,8 @@
 // The graph dashboard: pick a run's graph (op graph, Keras model, traced run metadata) or a
-// function of its library, search nodes by name or op, read a node's op, attributes, shapes,
-// dtypes and parameters in the side panel, colour by structure/op/device/parameters, and put
-// a second graph beside it with the differing nodes marked.
+// function of its library, search nodes by name or op (Enter shows the first hit), read a
+// node's op, attributes, shapes, dtypes and parameters in the side panel, colour by
+// structure/op/device/parameters, and put a second graph beside it with the differing nodes
+// marked.
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { type GraphBody, type GraphEntry, graphs } from "../../api/client";
 import { useFetch } from "../../core/hooks";
@@ -167,9 +168,20 @@ export function GraphDashboard(props: DashboardProps) {
   const initialB = useMemo(() => (b.model ? initialExpansion(b.model) : new Set<string>()), [b.model]);
   const expandedA = useMemo(() => carry(openA, a.model, initialA), [openA, a.model, initialA]);
   const expandedB = useMemo(() => carry(openB, b.model, initialB), [openB, b.model, initialB]);
-  const setExpandedA = (open: Set<string>) => setOpenA({ model: a.model, open });
-  const setExpandedB = (open: Set<string>) => setOpenB({ model: b.model, open });
   const [query, setQuery] = useState("");
+  // The results list drops down over the graph: it is open while the user types, and closes on
+  // Enter (which shows the first hit), Escape, a pick, a click outside the search box, and when
+  // groups are opened or closed ("Open all", "Collapse all", a double-click).
+  const [listOpen, setListOpen] = useState(false);
+  const searchBox = useRef<HTMLDivElement | null>(null);
+  useEffect(() => {
+    if (!listOpen) return;
+    const away = (e: MouseEvent) => { if (!searchBox.current?.contains(e.target as Node)) setListOpen(false); };
+    document.addEventListener("mousedown", away);
+    return () => document.removeEventListener("mousedown", away);
+  }, [listOpen]);
+  const setExpandedA = (open: Set<string>) => { setListOpen(false); setOpenA({ model: a.model, open }); };
+  const setExpandedB = (open: Set<string>) => { setListOpen(false); setOpenB({ model: b.model, open }); };
   const paneA = useRef<PaneHandle | null>(null);
   const selected = ext.gnode || null;
   const colorBy = (ext.gcolor || "structure") as ColorBy;
@@ -233,14 +245,21 @@ export function GraphDashboard(props: DashboardProps) {
             <option value="device">Device</option><option value="params">Parameters</option>
           </select>
         </label>
-        <div class="graph-search">
+        <div class="graph-search" ref={searchBox}>
           <input class="graph-search-input" placeholder="Search nodes by name or op" value={query}
-            onInput={(e) => setQuery((e.target as HTMLInputElement).value)} />
-          {query && (
+            onInput={(e) => { setQuery((e.target as HTMLInputElement).value); setListOpen(true); }}
+            onFocus={() => setListOpen(true)}
+            onKeyDown={(e) => {
+              if (e.key === "Enter") {
+                setListOpen(false);
+                if (matches.length) paneA.current?.reveal(matches[0].name);
+              } else if (e.key === "Escape") setListOpen(false);
+            }} />
+          {query && listOpen && (
             <ul class="graph-results">
               {matches.length === 0 && <li class="muted">no node matches</li>}
               {matches.map((m) => (
-                <li key={m.name}><a href="#" onClick={(e) => { e.preventDefault(); setQuery(""); paneA.current?.reveal(m.name); }}>
+                <li key={m.name}><a href="#" onClick={(e) => { e.preventDefault(); setQuery(""); setListOpen(false); paneA.current?.reveal(m.name); }}>
                   {m.name} <span class="muted">{m.op}</span></a></li>
               ))}
             </ul>

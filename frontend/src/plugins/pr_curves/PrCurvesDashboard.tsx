@@ -1,6 +1,7 @@
 // The PR curves dashboard: per tag one chart, a precision-recall curve per selected run, each
 // run with its own step slider; hover shows the nearest threshold with precision, recall and
-// the four counts.
+// the four counts. Thresholds with TP + FP = 0 (nothing scored that high: precision undefined,
+// stored as 0) are left out, as TensorBoard does, instead of a line down to (0, 0).
 import { useState } from "preact/hooks";
 import { kinds, type PrCurve, type TagsByRun } from "../../api/client";
 import { fmtValue } from "../../charts/LineChart";
@@ -16,6 +17,16 @@ const sy = (p: number) => H - P.b - p * (H - P.t - P.b);
 
 interface Shown { run: string; curve: PrCurve }
 
+/** The indices of the thresholds drawn: those where at least one example scored at or above. */
+export function drawnThresholds(curve: PrCurve): number[] {
+  const out: number[] = [];
+  curve.recall.forEach((_, i) => {
+    const empty = curve.empty?.[i] ?? curve.true_positives[i] + curve.false_positives[i] <= 0;
+    if (!empty) out.push(i);
+  });
+  return out;
+}
+
 function PrChart(props: { shown: Shown[]; colors: Record<string, string> }) {
   const [hover, setHover] = useState<{ run: string; i: number; curve: PrCurve } | null>(null);
   const onMove = (e: MouseEvent) => {
@@ -24,10 +35,10 @@ function PrChart(props: { shown: Shown[]; colors: Record<string, string> }) {
     const x = ((e.clientX - pt.left) / pt.width) * W, y = ((e.clientY - pt.top) / pt.height) * H;
     let best: { run: string; i: number; curve: PrCurve } | null = null, dist = Infinity;
     for (const { run, curve } of props.shown) {
-      curve.recall.forEach((r, i) => {
-        const d = (sx(r) - x) ** 2 + (sy(curve.precision[i]) - y) ** 2;
+      for (const i of drawnThresholds(curve)) {
+        const d = (sx(curve.recall[i]) - x) ** 2 + (sy(curve.precision[i]) - y) ** 2;
         if (d < dist) { dist = d; best = { run, i, curve }; }
-      });
+      }
     }
     setHover(best);
   };
@@ -44,10 +55,14 @@ function PrChart(props: { shown: Shown[]; colors: Record<string, string> }) {
         ))}
         <text x={(sx(0) + sx(1)) / 2} y={H - 3} text-anchor="middle" class="axis-label">recall</text>
         <text x={10} y={(sy(0) + sy(1)) / 2} transform={`rotate(-90 10 ${(sy(0) + sy(1)) / 2})`} text-anchor="middle" class="axis-label">precision</text>
-        {props.shown.map(({ run, curve }) => (
-          <polyline key={run} fill="none" stroke={props.colors[run] ?? "#888"} stroke-width="2"
-            points={curve.recall.map((r, i) => `${sx(r)},${sy(curve.precision[i])}`).join(" ")} />
-        ))}
+        {props.shown.map(({ run, curve }) => {
+          const drawn = drawnThresholds(curve);
+          return (
+            <polyline key={run} fill="none" stroke={props.colors[run] ?? "#888"} stroke-width="2" data-run={run}
+              data-thresholds={drawn.join(" ")}
+              points={drawn.map((i) => `${sx(curve.recall[i])},${sy(curve.precision[i])}`).join(" ")} />
+          );
+        })}
         {hover && <circle cx={sx(hover.curve.recall[hover.i])} cy={sy(hover.curve.precision[hover.i])} r="4" fill={props.colors[hover.run]} />}
       </svg>
       <div class="pr-tip muted">

@@ -294,7 +294,7 @@ export function ProjectorDashboard(props: DashboardProps) {
               {job && (
                 <div class="projector-progress">
                   <progress max={1} value={job.progress} />
-                  <span class="projector-progress-text">{job.state === "done" ? "done" : `${Math.round(job.progress * 100)}%`} · {job.message}{job.iteration ? ` · iteration ${job.iteration}` : ""}</span>
+                  <span class="projector-progress-text">{job.state === "done" ? "done" : `${Math.round(job.progress * 100)}%`} · {job.message}{job.iteration ? ` · iteration ${job.iteration}${job.iterations ? ` of ${job.iterations}` : ""}` : ""}</span>
                   {job.sampled < job.points && <div class="muted">{job.sampled.toLocaleString()} of {job.points.toLocaleString()} points laid out</div>}
                 </div>
               )}

@@ -1,7 +1,8 @@
 // The projector's point view: every point one WebGL point (three.js, one draw call), round or
-// its sprite thumbnail; 3-D rotates (drag), zooms (wheel) and pans (right-drag); 2-D pans and
-// zooms. Selected, neighbour and matching points are drawn larger on top; labels and density
-// contours live on a 2-D overlay canvas. Redraws only when something changed.
+// its sprite thumbnail framed in the point's colour; 3-D rotates (drag), zooms (wheel) and
+// pans (right-drag); 2-D pans and zooms. Selected, neighbour and matching points are drawn
+// larger on top; labels and density contours live on a 2-D overlay canvas. Redraws only when
+// something changed.
 import { contourDensity } from "d3-contour";
 import { useEffect, useRef, useState } from "preact/hooks";
 import * as THREE from "three";
@@ -28,10 +29,12 @@ attribute float size;
 attribute float cell;
 varying vec3 vColor;
 varying float vCell;
+varying float vEdge;
 uniform float scale;
 void main() {
   vColor = color;
   vCell = cell;
+  vEdge = 3.0 / max(size, 1.0); // a 3 px frame, as a fraction of the point's width
   vec4 mv = modelViewMatrix * vec4(position, 1.0);
   gl_Position = projectionMatrix * mv;
   gl_PointSize = size * scale;
@@ -40,6 +43,7 @@ void main() {
 const FRAG = `
 varying vec3 vColor;
 varying float vCell;
+varying float vEdge;
 uniform sampler2D sprite;
 uniform float useSprite;
 uniform float perRow;
@@ -47,6 +51,8 @@ uniform vec2 cellUV;
 void main() {
   vec2 p = gl_PointCoord;
   if (useSprite > 0.5) {
+    // The thumbnail framed in the point's colour: colour-by (and emphasis) stay visible.
+    if (min(min(p.x, p.y), min(1.0 - p.x, 1.0 - p.y)) < vEdge) { gl_FragColor = vec4(vColor, 1.0); return; }
     float col = mod(vCell, perRow);
     float row = floor(vCell / perRow);
     vec2 uv = vec2((col + p.x) * cellUV.x, 1.0 - (row + p.y) * cellUV.y);

@@ -25,11 +25,18 @@ class Curve(BaseModel):
     false_positives: list[Num]
     true_negatives: list[Num]
     false_negatives: list[Num]
+    empty: list[bool]
 
 
 class CurvesBody(BaseModel):
     curves: list[Curve]
     errors: list[StepError]
+
+
+def empty_thresholds(curve: dict[str, list[float]]) -> list[bool]:
+    """True where TP + FP = 0: nothing scored at or above the threshold, so precision is
+    undefined (stored as 0). TensorBoard leaves these points out of the curve; so does the dashboard."""
+    return [tp + fp <= 0 for tp, fp in zip(curve["true_positives"], curve["false_positives"], strict=True)]
 
 
 class PrCurvesPlugin:
@@ -46,7 +53,10 @@ class PrCurvesPlugin:
             _, values = common.values(provider, PLUGIN_NAME, run, tag, points)
             good, errors = common.decode_each(read_curve, values, run, tag)
             return {
-                "curves": [{"step": v.step, "wall_time": v.wall_time, **curve} for v, curve in good],
+                "curves": [
+                    {"step": v.step, "wall_time": v.wall_time, **curve, "empty": empty_thresholds(curve)}
+                    for v, curve in good
+                ],
                 "errors": errors,
             }
 

@@ -75,6 +75,7 @@ class JobBody(BaseModel):
     progress: float
     message: str
     iteration: int
+    iterations: int
     has_coords: bool
     sampled: int
     points: int

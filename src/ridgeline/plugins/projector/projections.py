@@ -122,6 +122,7 @@ class Job:
     progress: float = 0.0
     message: str = "waiting for another projection to finish"
     iteration: int = 0
+    iterations: int = 0  # how many the job runs (0: not known yet); iteration never passes it
     coords: np.ndarray | None = None  # latest layout, [n, dims] float32 with NaN outside the sample
     sample: np.ndarray | None = None
     started: float = field(default_factory=time.monotonic)
@@ -136,6 +137,7 @@ class Job:
             "progress": self.progress,
             "message": self.message,
             "iteration": self.iteration,
+            "iterations": self.iterations,
             "has_coords": self.coords is not None,
             "sampled": 0 if self.sample is None else int(self.sample.size),
             "points": self.n,
@@ -162,7 +164,8 @@ class _TqdmProgress(io.StringIO):
             done, total = (int(x) for x in found[-1])
             if total:
                 self.job.progress = self.lo + (self.hi - self.lo) * done / total
-                self.job.iteration = done
+                self.job.iteration = min(done, total)
+                self.job.iterations = total
         return len(text)
 
 
@@ -171,9 +174,12 @@ def _run_tsne(job: Job, data: np.ndarray) -> None:
         from openTSNE import TSNE
     except ImportError as err:
         raise BadData("t-SNE needs openTSNE: pip install 'ridgeline[projector]'") from err
-    iterations = int(job.params.get("iterations", 500))
-    early = min(250, max(1, iterations // 3))
-    total = early + iterations
+    # The iterations asked for include the early-exaggeration phase (as TensorBoard counts
+    # them): a third of them, at most 250, then the rest. The reported iteration never passes
+    # what was asked.
+    total = max(2, int(job.params.get("iterations", 500)))
+    early = min(250, max(1, total // 3))
+    job.iterations = total
 
     seen = {"phase": 0, "last": -1}
 
@@ -181,8 +187,8 @@ def _run_tsne(job: Job, data: np.ndarray) -> None:
         if iteration < seen["last"]:  # the second phase counts from 0 again
             seen["phase"] = 1
         seen["last"] = iteration
-        job.iteration = iteration + (early if seen["phase"] else 0)
-        job.progress = 0.1 + 0.9 * min(1.0, job.iteration / total)
+        job.iteration = min(total, iteration + (early if seen["phase"] else 0))
+        job.progress = 0.1 + 0.9 * job.iteration / total
         job.publish(np.asarray(embedding, dtype=np.float32))
 
     job.message = "finding neighbours"
@@ -191,7 +197,7 @@ def _run_tsne(job: Job, data: np.ndarray) -> None:
         n_components=job.dims,
         perplexity=float(job.params.get("perplexity", 30)),
         learning_rate=job.params.get("learning_rate", "auto"),
-        n_iter=iterations,
+        n_iter=total - early,
         early_exaggeration_iter=early,
         metric=str(job.params.get("metric", "euclidean")),
         negative_gradient_method="fft" if job.dims <= 2 else "bh",
@@ -202,6 +208,7 @@ def _run_tsne(job: Job, data: np.ndarray) -> None:
     )
     job.message = "optimizing"
     result = tsne.fit(data)
+    job.iteration = total
     job.publish(np.asarray(result, dtype=np.float32))
 
 
