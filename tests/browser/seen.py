@@ -50,10 +50,11 @@ def open_dashboard(page: Any, dash: str) -> None:
 
 
 def wait_ready(page: Any, timeout: float = 30_000) -> None:
-    """Until the page stops fetching and nothing in view says "loading"."""
+    """Until the page stops fetching, nothing in view says "loading" and nothing is busy (a
+    graph being laid out)."""
     page.wait_for_load_state("networkidle", timeout=timeout)
     page.wait_for_function(
-        """() => ![...document.querySelectorAll('.loading')].some((el) => {
+        """() => !document.querySelector('[aria-busy="true"]') && ![...document.querySelectorAll('.loading')].some((el) => {
              const r = el.getBoundingClientRect();
              return r.width > 0 && r.bottom > 0 && r.top < innerHeight;
            })""",

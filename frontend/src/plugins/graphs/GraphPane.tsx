@@ -406,7 +406,7 @@ export function GraphPane(props: Props) {
   };
 
   return (
-    <div class="graph-pane" ref={wrap} data-boxes={drawing?.boxes.length ?? 0}>
+    <div class="graph-pane" ref={wrap} data-boxes={drawing?.boxes.length ?? 0} aria-busy={laying || (!drawing && !error)}>
       <div class="graph-pane-bar">
         <span class="graph-pane-label">{props.label}</span>
         <button class="graph-fit" onClick={fitView} title="Fit the graph to the view">Fit</button>

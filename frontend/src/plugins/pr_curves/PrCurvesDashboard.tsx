@@ -9,6 +9,7 @@ import { useFetch, useVisible } from "../../core/hooks";
 import { StepSlider } from "../../core/StepSlider";
 import { TagGroups } from "../../core/TagGroups";
 import type { ViewState } from "../../core/urlState";
+import { CardTitle } from "../../core/CardTitle";
 
 interface Common { view: ViewState; generation: number; colors: Record<string, string> }
 const W = 420, H = 280, P = { l: 44, r: 12, t: 10, b: 32 };
@@ -85,12 +86,12 @@ function PrCard(props: Common & { tag: string; runs: string[] }) {
   }
   return (
     <div class="card" ref={ref} data-tag={props.tag}>
-      <div class="card-head"><span class="card-title">{props.tag}</span></div>
+      <div class="card-head"><CardTitle text={props.tag} /></div>
       {data.error && <div class="error">{data.error}</div>}
       {data.data ? <PrChart shown={shown} colors={props.colors} /> : <div class="loading" style={{ height: 280 }}>…</div>}
       {data.data?.map((d) => d.curves.length > 0 && (
         <div class="run-slider" key={d.run}>
-          <span class="swatch" style={{ background: props.colors[d.run] }} /> <span class="run-name">{d.run}</span>
+          <span class="swatch" style={{ background: props.colors[d.run] }} /> <span class="run-name" title={d.run}>{d.run}</span>
           <StepSlider steps={{ step: d.curves.map((c) => c.step), wall_time: d.curves.map((c) => c.wall_time) }}
             index={Math.min(picked[d.run] ?? d.curves.length - 1, d.curves.length - 1)} onChange={(i) => setPicked({ ...picked, [d.run]: i })} />
         </div>

@@ -306,7 +306,7 @@ export function ProjectorDashboard(props: DashboardProps) {
       <div class="projector-main">
         {error && <div class="error">{error}</div>}
         {coords && info ? (
-          <Scatter coords={coords} dims={dims} colors={coloring.colors} visible={visible} emphasis={emphasis}
+          <Scatter coords={coords} dims={dims} colors={coloring.colors} framed={!!colorColumn} visible={visible} emphasis={emphasis}
             labels={labelOf} labelled={labelled} contours={contours && dims === 2} dark={view.dark}
             sprite={showSprites && info.sprite ? { url: projector.spriteUrl(run, info.name), width: info.sprite.width, height: info.sprite.height } : null}
             onPick={setSelected} onHover={setHovered} />
@@ -318,15 +318,15 @@ export function ProjectorDashboard(props: DashboardProps) {
       <div class="projector-inspector">
         <h3>Search</h3>
         <div class="row">
-          <input class="projector-search" placeholder="regex over a column" value={search} onInput={(e) => setSearch((e.target as HTMLInputElement).value)} />
-          <select value={searchColumn || labelColumn} onChange={(e) => setSearchColumn((e.target as HTMLSelectElement).value)}>
+          <input class="projector-search" aria-label="Search: a regex over a column" placeholder="regex over a column" value={search} onInput={(e) => setSearch((e.target as HTMLInputElement).value)} />
+          <select aria-label="Column to search" value={searchColumn || labelColumn} onChange={(e) => setSearchColumn((e.target as HTMLSelectElement).value)}>
             {columns.map((c) => <option key={c} value={c}>{c}</option>)}
           </select>
         </div>
         {matches && <label class="check"><input type="checkbox" class="projector-isolate" checked={isolate} onChange={() => setIsolate(!isolate)} /> Show only the {matches.length} matches</label>}
         <h3>Nearest neighbours</h3>
         <div class="row">
-          <select class="projector-metric" value={metric} onChange={(e) => setMetric((e.target as HTMLSelectElement).value as "cosine" | "euclidean")}>
+          <select class="projector-metric" aria-label="Distance" value={metric} onChange={(e) => setMetric((e.target as HTMLSelectElement).value as "cosine" | "euclidean")}>
             <option value="cosine">cosine</option><option value="euclidean">euclidean</option>
           </select>
           <label class="row projector-k">k <input type="range" min={1} max={100} value={k} onInput={(e) => setK(Number((e.target as HTMLInputElement).value))} /> <span class="num">{k}</span></label>

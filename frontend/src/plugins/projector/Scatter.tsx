@@ -16,6 +16,7 @@ export interface ScatterProps {
   emphasis: Map<number, "selected" | "neighbor" | "match">;
   labels: (i: number) => string;
   labelled: number[];          // points whose labels are drawn
+  framed?: boolean;            // thumbnails framed in their point's colour (a colour-by column is chosen)
   sprite: { url: string; width: number; height: number } | null;
   contours: boolean;
   dark: boolean;
@@ -46,13 +47,14 @@ varying float vCell;
 varying float vEdge;
 uniform sampler2D sprite;
 uniform float useSprite;
+uniform float frame;
 uniform float perRow;
 uniform vec2 cellUV;
 void main() {
   vec2 p = gl_PointCoord;
   if (useSprite > 0.5) {
     // The thumbnail framed in the point's colour: colour-by (and emphasis) stay visible.
-    if (min(min(p.x, p.y), min(1.0 - p.x, 1.0 - p.y)) < vEdge) { gl_FragColor = vec4(vColor, 1.0); return; }
+    if (frame > 0.5 && min(min(p.x, p.y), min(1.0 - p.x, 1.0 - p.y)) < vEdge) { gl_FragColor = vec4(vColor, 1.0); return; }
     float col = mod(vCell, perRow);
     float row = floor(vCell / perRow);
     vec2 uv = vec2((col + p.x) * cellUV.x, 1.0 - (row + p.y) * cellUV.y);
@@ -102,7 +104,7 @@ export function Scatter(props: ScatterProps) {
     const geometry = new THREE.BufferGeometry();
     const material = new THREE.ShaderMaterial({
       vertexShader: VERT, fragmentShader: FRAG, transparent: false, depthWrite: false, depthTest: false,
-      uniforms: { scale: { value: 1 }, sprite: { value: null }, useSprite: { value: 0 }, perRow: { value: 1 }, cellUV: { value: new THREE.Vector2(1, 1) } },
+      uniforms: { scale: { value: 1 }, sprite: { value: null }, useSprite: { value: 0 }, frame: { value: 0 }, perRow: { value: 1 }, cellUV: { value: new THREE.Vector2(1, 1) } },
     });
     const points = new THREE.Points(geometry, material);
     points.frustumCulled = false;
@@ -254,8 +256,9 @@ export function Scatter(props: ScatterProps) {
     lod.current = { all, moving };
     s.geometry.setIndex(all);
     s.material.uniforms.scale.value = Math.min(2, window.devicePixelRatio || 1);
+    s.material.uniforms.frame.value = props.framed ? 1 : 0;
     s.render();
-  }, [props.coords, props.colors, props.visible, props.emphasis, props.sprite, props.dark, setup]);
+  }, [props.coords, props.colors, props.visible, props.emphasis, props.sprite, props.dark, props.framed, setup]);
 
   // Sprite thumbnails as the point texture.
   useEffect(() => {
