@@ -165,7 +165,8 @@ def test_expanded_table_takes_the_page_and_a_filter_reads_what_it_names(
     aside = page.locator("aside").bounding_box()
     assert aside is not None and aside["width"] >= 1280 * 0.95, aside
     heads = page.locator(".runs-grid th[data-col]").all_inner_texts()
-    assert heads == ["status", "lr", "optimizer", "seed", "epoch", "loss"], heads  # the metrics its config named
+    # (epoch and loss: the metrics the runs' config sessions name)
+    assert heads == ["status", "lr", "optimizer", "seed", "epoch", "loss"], heads
     cell = page.locator('.runs-grid tr.run-row[data-run="adam_seed1"] td[data-col="m:loss"]')
     assert float(cell.inner_text()) == pytest.approx(loss("adam", 1, 199), rel=1e-4)
     box = page.locator(".runs-grid").bounding_box()
