@@ -248,7 +248,7 @@ def test_group_pin_range_and_x_axis(sweep, open_page, artifacts: Path) -> None: 
     page.locator("select.x-axis").select_option("tag:epoch")
     page.wait_for_function("() => location.search.includes('x=tag%3Aepoch')")
     page.wait_for_function(
-        "() => Math.max(...document.querySelector('.card[data-tag=\"loss\"] .chart-host').dataset.xTicks.split(' ').map(Number)) <= 10"
+        "() => Math.max(...document.querySelector('.card[data-tag=\"loss\"] .chart-host').dataset.xTicks.split('|').map(Number)) <= 10"
     )
     over.hover(position={"x": box["width"] * 0.6, "y": box["height"] * 0.5})
     tip.wait_for(state="visible")

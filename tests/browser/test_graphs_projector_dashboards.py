@@ -53,24 +53,34 @@ def _wait_query(page: Any, key: str, value: str) -> None:
 
 
 def _box(page: Any, name: str) -> tuple[float, float]:
-    """Where the box of node or group ``name`` is on the page (waits until it is drawn)."""
-    handle = page.wait_for_function(
-        "n => document.querySelector('.graph-canvas').ridgelineBox(n)", arg=name, timeout=10_000
-    )
-    x, y = handle.json_value()
-    return x, y
+    """Where the box of node or group ``name`` is on the page: once it is drawn and stays put
+    (the view is fitted again while the page around the canvas settles; a click aimed at a box
+    that then moves would miss it)."""
+    last = None
+    for _ in range(100):
+        handle = page.wait_for_function(
+            "n => document.querySelector('.graph-canvas').ridgelineBox(n)", arg=name, timeout=10_000
+        )
+        at = tuple(handle.json_value())
+        if at == last:
+            return at[0], at[1]
+        last = at
+        page.wait_for_timeout(150)
+    raise AssertionError(f"{name} never stopped moving")
 
 
 def _toggle(page: Any, name: str, more: bool) -> None:
     """Double-click a group open or closed; wait for the new picture, centred on it."""
     before = int(page.locator(".graph-pane").get_attribute("data-boxes"))
     x, y = _box(page, name)
+    frames = int(page.locator(".graph-canvas").get_attribute("data-frames"))
     page.mouse.dblclick(x, y)
     page.wait_for_function(
         f"() => +document.querySelector('.graph-pane').dataset.boxes {'>' if more else '<'} {before}"
     )
-    frames = int(page.locator(".graph-canvas").get_attribute("data-frames"))
+    # (counted from before the double-click: the new picture may be drawn before this line runs)
     page.wait_for_function(f"() => +document.querySelector('.graph-canvas').dataset.frames > {frames}")
+    _box(page, name)  # centred on it, and still
 
 
 def test_graph_dashboard(tmp_path: Path, artifacts: Path, open_page: Any) -> None:
@@ -97,10 +107,17 @@ def test_graph_dashboard(tmp_path: Path, artifacts: Path, open_page: Any) -> Non
 
         # The scope wrapping the whole model opens at first sight; its parts start closed.
         body = "Net/Sequential[body]/"
-        _box(page, body)
+        at = _box(page, body)
         assert (
             page.eval_on_selector(".graph-canvas", "(c, n) => c.ridgelineBox(n)", body + "Block[1]/") is None
         )
+        # Picking a group shows it in the side panel and leaves the view where it was (the
+        # panel is always there: the graph is not narrowed and fitted again under the pointer).
+        page.mouse.click(*at)
+        page.wait_for_function(
+            "() => document.querySelector('.graph-side-name')?.textContent === 'Net/Sequential[body]'"
+        )
+        assert _box(page, body) == at
         _toggle(page, body, more=True)  # opened in place: its blocks are drawn inside it
         _box(page, body + "Block[1]/")
         _toggle(page, body, more=False)  # closed again

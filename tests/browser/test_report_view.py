@@ -62,6 +62,16 @@ def test_report_hides_reload_and_shows_the_names_users_gave(
     assert row.locator(".swatch").evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(208, 28, 139)"
     other = page.locator('.runs-grid tr.run-row[data-run="sgd_seed0"]')
     assert other.locator(".run-name").inner_text() == "sgd_seed0"
+    # The card shows its title, and its menu offers no downloads (a file has no server to ask).
+    card = page.locator('.card[data-tag="loss"]')
+    title = card.locator(".card-title").bounding_box()
+    assert title is not None and title["width"] >= 80
+    card.locator(".card-menu .menu-button").click()
+    menu = card.locator(".popup-menu")
+    assert menu.locator("button[title='Enlarge']").is_visible()
+    assert not menu.locator("button.dl").first.is_visible()
+    assert not menu.locator(".dl-section").is_visible()
+    page.keyboard.press("Escape")
     page.screenshot(path=str(artifacts / "report-names-no-reload.png"))
     context.close()
     assert not errors, errors

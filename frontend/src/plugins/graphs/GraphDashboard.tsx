@@ -220,6 +220,27 @@ export function GraphDashboard(props: DashboardProps) {
   return (
     <div class="graph-dashboard">
       <div class="graph-controls">
+        {/* First in the row: its results drop down over the graph's left side, never over a pane's buttons. */}
+        <div class="graph-search" ref={searchBox}>
+          <input class="graph-search-input" placeholder="Search nodes by name or op" value={query}
+            onInput={(e) => { setQuery((e.target as HTMLInputElement).value); setListOpen(true); }}
+            onFocus={() => setListOpen(true)}
+            onKeyDown={(e) => {
+              if (e.key === "Enter") {
+                setListOpen(false);
+                if (matches.length) paneA.current?.reveal(matches[0].name);
+              } else if (e.key === "Escape") setListOpen(false);
+            }} />
+          {query && listOpen && (
+            <ul class="graph-results">
+              {matches.length === 0 && <li class="muted">no node matches</li>}
+              {matches.map((m) => (
+                <li key={m.name}><a href="#" onClick={(e) => { e.preventDefault(); setQuery(""); setListOpen(false); paneA.current?.reveal(m.name); }}>
+                  {m.name} <span class="muted">{m.op}</span></a></li>
+              ))}
+            </ul>
+          )}
+        </div>
         <label class="row">Graph
           <select class="graph-select" value={first ? key(first) : ""} onChange={(e) => setExt({ graph: (e.target as HTMLSelectElement).value, gfn: "", gnode: "" })}>
             {entries.map((g) => <option key={key(g)} value={key(g)}>{title(g)}</option>)}
@@ -245,26 +266,6 @@ export function GraphDashboard(props: DashboardProps) {
             <option value="device">Device</option><option value="params">Parameters</option>
           </select>
         </label>
-        <div class="graph-search" ref={searchBox}>
-          <input class="graph-search-input" placeholder="Search nodes by name or op" value={query}
-            onInput={(e) => { setQuery((e.target as HTMLInputElement).value); setListOpen(true); }}
-            onFocus={() => setListOpen(true)}
-            onKeyDown={(e) => {
-              if (e.key === "Enter") {
-                setListOpen(false);
-                if (matches.length) paneA.current?.reveal(matches[0].name);
-              } else if (e.key === "Escape") setListOpen(false);
-            }} />
-          {query && listOpen && (
-            <ul class="graph-results">
-              {matches.length === 0 && <li class="muted">no node matches</li>}
-              {matches.map((m) => (
-                <li key={m.name}><a href="#" onClick={(e) => { e.preventDefault(); setQuery(""); setListOpen(false); paneA.current?.reveal(m.name); }}>
-                  {m.name} <span class="muted">{m.op}</span></a></li>
-              ))}
-            </ul>
-          )}
-        </div>
       </div>
       {a.model && (
         <div class="graph-summary muted">
@@ -285,9 +286,12 @@ export function GraphDashboard(props: DashboardProps) {
             expanded={expandedB} setExpanded={setExpandedB} marks={marks?.b} dark={view.dark}
             label={title(second)} />
         )}
-        {a.model && selected && (a.model.nodes.has(selected) || (isGroupId(selected) && a.model.groups.has(groupPath(selected)))) && (
-          <SidePanel model={a.model} name={selected} onPick={(n) => paneA.current?.reveal(n)} />
-        )}
+        {/* The side panel is always there (a hint until something is picked): picking a node
+            must not narrow the graph, or the view would be fitted again between the two
+            clicks of a double-click and the second would miss. */}
+        {a.model && (selected && (a.model.nodes.has(selected) || (isGroupId(selected) && a.model.groups.has(groupPath(selected))))
+          ? <SidePanel model={a.model} name={selected} onPick={(n) => paneA.current?.reveal(n)} />
+          : <div class="graph-side graph-side-hint muted">Click a node or group to see its op, attributes, shapes and parameters; double-click a group to open or close it.</div>)}
         {!a.model && !a.error && <div class="loading">loading the graph…</div>}
       </div>
     </div>

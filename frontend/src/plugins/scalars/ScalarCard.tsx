@@ -140,7 +140,7 @@ export function ScalarCard(props: Props) {
                       }}>{text}</button>
                   ))}
                 </div>
-                <div class="menu-section" role="presentation">Download every run's points</div>
+                <div class="menu-section dl-section" role="presentation">Download every run's points</div>
                 {(["csv", "json", "parquet"] as const).map((f) => (
                   <button key={f} role="menuitem" class="dl" title={`Download ${f === "csv" ? "CSV" : f === "json" ? "JSON" : "Parquet"} (all runs)`}
                     onClick={() => { download(f); close(); }}>{f === "csv" ? "CSV" : f === "json" ? "JSON" : "Parquet"}</button>
