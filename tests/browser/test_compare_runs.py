@@ -140,6 +140,27 @@ def test_runs_table_filter_sort_rename_recolor_delete_undo(sweep, open_page, art
     )
 
 
+def test_a_name_being_typed_survives_new_data(sweep, open_page) -> None:  # type: ignore[no-untyped-def]
+    """Training goes on while a run is renamed: the table reloads under the edit box, and what
+    was typed stays (it was reset to the old name, and Enter saved that)."""
+    served, logdir = sweep
+    page = open_page(served.url + "/?dark=0", width=1280, height=900)
+    page.wait_for_function(
+        "() => document.querySelectorAll('.runs-grid tr.run-row').length === 10", timeout=60_000
+    )
+    page.locator('.runs-grid tr.run-row[data-run="adam_seed0"] .run-name').dblclick()
+    box = page.locator("input.rename-input")
+    box.fill("typed while training")
+    with page.expect_response(lambda r: "/api/plugins/runs/table" in r.url, timeout=30_000):
+        write_run(logdir, "adam", 9, steps=5)  # new data: the page reads the table again
+    page.wait_for_selector('.runs-grid tr.run-row[data-run="adam_seed9"]')
+    assert box.input_value() == "typed while training"
+    box.press("Enter")
+    page.wait_for_selector(
+        '.runs-grid tr.run-row[data-run="adam_seed0"] .run-name:text-is("typed while training")'
+    )
+
+
 def test_expanded_table_takes_the_page_and_a_filter_reads_what_it_names(
     sweep, open_page, artifacts: Path
 ) -> None:  # type: ignore[no-untyped-def]

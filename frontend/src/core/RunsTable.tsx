@@ -57,6 +57,11 @@ function ColorInput(props: { value: string; onPick: (color: string) => void }) {
   return <input type="color" class="color-input" ref={ref} value={props.value} />;
 }
 
+// An edit box takes the focus when it opens, once: it is uncontrolled (defaultValue), so new
+// data arriving while the user types (the table reloads every few seconds) never resets what
+// was typed.
+const focusOnce = (el: HTMLInputElement | null) => { if (el && document.activeElement !== el) { el.focus(); el.select(); } };
+
 export function RunsTable(props: Props) {
   const { view, setView, table } = props;
   const rows = useMemo(() => new Map((table?.runs ?? []).map((r) => [r.name, r])), [table]);
@@ -221,7 +226,7 @@ export function RunsTable(props: Props) {
                       </label>
                     )}
                     {editing?.run === r && editing.what === "name" ? (
-                      <input class="rename-input" value={label(r)} ref={(el) => el?.focus()}
+                      <input class="rename-input" aria-label={`New name for ${r}`} defaultValue={label(r)} ref={focusOnce}
                         onKeyDown={(e) => {
                           if (e.key === "Enter") { save(r, { display_name: (e.target as HTMLInputElement).value }); setEditing(null); }
                           if (e.key === "Escape") setEditing(null);
@@ -236,7 +241,7 @@ export function RunsTable(props: Props) {
                     <td key={c.id} class={`col-${typeof cellValue(row, c.id) === "number" ? "num" : "text"}${c.id === "status" && row ? ` status ${row.status}` : ""}`} data-col={c.id}
                       title={c.id === "status" ? row?.status_reason : undefined}>
                       {c.id === "tags" && editing?.run === r && editing.what === "tags" ? (
-                        <input class="tags-input" value={(row?.tags ?? []).join(", ")} ref={(el) => el?.focus()}
+                        <input class="tags-input" aria-label={`Tags of ${r}, comma-separated`} defaultValue={(row?.tags ?? []).join(", ")} ref={focusOnce}
                           onKeyDown={(e) => {
                             if (e.key === "Enter") { save(r, { tags: (e.target as HTMLInputElement).value.split(",").map((t) => t.trim()).filter(Boolean) }); setEditing(null); }
                             if (e.key === "Escape") setEditing(null);
