@@ -20,6 +20,7 @@ from seen import axe_violations, dashboards, layout_problems, match_baseline, op
 from serving import Served, serve
 
 from ridgeline import SummaryWriter
+from ridgeline.explain.callbacks import log_explanation
 
 pytestmark = pytest.mark.browser
 
@@ -43,9 +44,9 @@ LAYER = "encoder.layers.{}.self_attention.query_key_value.weight"
 
 
 def write_long_names(logdir: Path) -> None:
-    """Two runs with long names; eight `grad_norm/<long layer name>` charts that differ only at
-    the end; a learning rate from 0.001 to 0.003 (a small range that rounds badly); an image, a
-    histogram and a text with long tags."""
+    """Two runs with long names; eight `grad_norm/<long layer name>` charts that differ only in
+    the middle; a learning rate from 0.001 to 0.003 (a small range that rounds badly); an image,
+    a histogram, a text and explanations with long tags and method names."""
     rng = np.random.default_rng(0)
     for seed in range(2):
         with SummaryWriter(logdir / LONG_RUN.format(seed)) as w:
@@ -61,6 +62,13 @@ def write_long_names(logdir: Path) -> None:
             )
             w.add_histogram(f"weights/{LAYER.format(0)}", rng.normal(0, 1, 1000), 0)
             w.add_text("notes/a_rather_long_description_of_this_experiment_and_its_purpose", "**hi**", 0)
+            x = rng.random((2, 1, 16, 16))
+            for step in (0, 1):
+                for method in (
+                    "IntegratedGradients_with_a_gauss_legendre_baseline",
+                    "Grad CAM of layer4.2.conv3",
+                ):
+                    log_explanation(w, method, x, rng.normal(size=x.shape), step, targets=[3, 7])
 
 
 @pytest.fixture(scope="module")
@@ -140,9 +148,13 @@ def test_long_titles_are_told_apart(browser: Any, long_names: Served, artifacts:
 
 
 @pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
-def test_no_serious_accessibility_violations(browser: Any, demo: Served, dark: bool) -> None:
+@pytest.mark.parametrize("logdir", ["demo", "long_names"])
+def test_no_serious_accessibility_violations(
+    browser: Any, request: pytest.FixtureRequest, logdir: str, dark: bool
+) -> None:
+    served: Served = request.getfixturevalue(logdir)
     # axe-core is injected as a script: the page's Content-Security-Policy would refuse it.
-    ctx, page, _ = _page(browser, demo.url, 1280, dark, bypass_csp=True)
+    ctx, page, _ = _page(browser, served.url, 1280, dark, bypass_csp=True)
     try:
         found: list[str] = []
         for dash, label in dashboards(page):
