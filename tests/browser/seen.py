@@ -19,6 +19,23 @@ ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
 BASELINES = Path(__file__).resolve().parent / "baselines"
 
+# The demo logdir's dashboards, in the header's order (`ridgeline demo` logs every kind).
+DEMO_DASHBOARDS = [
+    "Scalars",
+    "Time series",
+    "Custom scalars",
+    "Images",
+    "Graphs",
+    "Audio",
+    "Histograms",
+    "Distributions",
+    "Text",
+    "PR curves",
+    "HParams",
+    "Mesh",
+    "Projector",
+]
+
 
 def dashboards(page: Any) -> list[tuple[str, str]]:
     """Every dashboard the header offers, in order: ``(id, label)``; the ones behind "more"

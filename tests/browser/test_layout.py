@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from seen import axe_violations, dashboards, layout_problems, match_baseline, open_dashboard, wait_ready
+from seen import DEMO_DASHBOARDS, axe_violations, dashboards, layout_problems, match_baseline, open_dashboard, wait_ready
 from serving import Served, serve
 
 from ridgeline import SummaryWriter
@@ -24,21 +24,6 @@ from ridgeline.explain.callbacks import log_explanation
 
 pytestmark = pytest.mark.browser
 
-DEMO_DASHBOARDS = [
-    "Scalars",
-    "Time series",
-    "Custom scalars",
-    "Images",
-    "Graphs",
-    "Audio",
-    "Histograms",
-    "Distributions",
-    "Text",
-    "PR curves",
-    "HParams",
-    "Mesh",
-    "Projector",
-]
 LONG_RUN = "resnet50_imagenet_bs=256_lr=0.001_wd=5e-5_cosine_warmup=5_label_smoothing=0.1_seed={}"
 LAYER = "encoder.layers.{}.self_attention.query_key_value.weight"
 
