@@ -16,7 +16,15 @@ from typing import Any
 
 import numpy as np
 import pytest
-from seen import DEMO_DASHBOARDS, axe_violations, dashboards, layout_problems, match_baseline, open_dashboard, wait_ready
+from seen import (
+    DEMO_DASHBOARDS,
+    axe_violations,
+    dashboards,
+    layout_problems,
+    match_baseline,
+    open_dashboard,
+    wait_ready,
+)
 from serving import Served, serve
 
 from ridgeline import SummaryWriter
