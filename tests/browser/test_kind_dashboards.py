@@ -244,3 +244,35 @@ def test_markdown_and_names_never_run_script(open_page: Any, hostile: Served, ar
     page.wait_for_timeout(300)
     assert page.evaluate("() => window.__pwned") is None and not dialogs
     page.screenshot(path=str(artifacts / "text-hostile.png"))
+
+
+def test_cards_name_runs_as_the_user_renamed_them(tmp_path: Path, open_page: Any, artifacts: Path) -> None:
+    """A run renamed in the runs table reads by that name above its images, histograms and
+    texts too (the folder's name on hover)."""
+    import json
+    import urllib.request
+
+    rng = np.random.default_rng(0)
+    with SummaryWriter(tmp_path / "logs" / "run_2026_12_04_a1b2") as w:
+        w.add_image("samples", rng.random((3, 16, 16)), 0)
+        w.add_histogram("weights", rng.normal(0, 1, 500), 0)
+        w.add_text("notes", "hello", 0)
+    for served in serve(["--logdir", str(tmp_path / "logs")], tmp_path):
+        body = json.dumps({"run": "run_2026_12_04_a1b2", "display_name": "baseline, wide"}).encode()
+        put = urllib.request.Request(
+            served.url + "/api/plugins/runs/meta",
+            data=body,
+            method="PUT",
+            headers={"Content-Type": "application/json", "Origin": served.url},
+        )
+        assert urllib.request.urlopen(put, timeout=30).status == 200
+        for dash in ("images", "histograms", "text"):
+            page = open_page(f"{served.url}/?dark=0&dash={dash}", width=1280, height=800)
+            label = page.locator(".card .run-label").first
+            label.wait_for(timeout=60_000)
+            page.wait_for_function(
+                "() => document.querySelector('.card .run-label-name')?.textContent === 'baseline, wide'"
+            )
+            assert label.get_attribute("title") == "baseline, wide (run_2026_12_04_a1b2)"
+            assert label.locator(".run-label-name").is_visible()
+        page.screenshot(path=str(artifacts / "renamed-run-text.png"))

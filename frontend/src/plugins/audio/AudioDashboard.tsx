@@ -9,7 +9,7 @@ import { TagGroups } from "../../core/TagGroups";
 import type { ViewState } from "../../core/urlState";
 import { RunLabel } from "../../core/RunLabel";
 
-interface Common { generation: number; colors: Record<string, string> }
+interface Common { generation: number; colors: Record<string, string>; labels?: Record<string, string> }
 
 function RunAudio(props: Common & { run: string; tag: string }) {
   const [picked, setPicked] = useState<number | null>(null);
@@ -19,7 +19,7 @@ function RunAudio(props: Common & { run: string; tag: string }) {
   const info = useFetch(n ? () => kinds.audioStep(props.run, props.tag, index) : null, [props.run, props.tag, index, n]);
   return (
     <div class="run-audio">
-      <RunLabel run={props.run} color={props.colors[props.run]} />
+      <RunLabel run={props.run} label={props.labels?.[props.run]} color={props.colors[props.run]} />
       {steps.data && <StepSlider steps={steps.data} index={index} onChange={setPicked} />}
       {info.data?.clips.map((clip, s) => {
         const src = kinds.clipUrl(props.run, props.tag, index, s);
@@ -37,12 +37,12 @@ function RunAudio(props: Common & { run: string; tag: string }) {
 
 function AudioCard(props: Common & { tag: string; runs: string[] }) {
   return <LazyCard tag={props.tag} runs={props.runs}
-    run={(run) => <RunAudio run={run} tag={props.tag} generation={props.generation} colors={props.colors} />} />;
+    run={(run) => <RunAudio run={run} tag={props.tag} generation={props.generation} colors={props.colors} labels={props.labels} />} />;
 }
 
 export function AudioDashboard(props: Common & { tags: TagsByRun | null; selectedRuns: string[]; view: ViewState; setView: (v: Partial<ViewState>) => void }) {
   return (
     <TagGroups tags={props.tags} selectedRuns={props.selectedRuns} view={props.view} setView={props.setView} what="audio"
-      card={(tag, runs) => <AudioCard key={tag} tag={tag} runs={runs} generation={props.generation} colors={props.colors} />} />
+      card={(tag, runs) => <AudioCard key={tag} tag={tag} runs={runs} generation={props.generation} colors={props.colors} labels={props.labels} />} />
   );
 }

@@ -3,7 +3,7 @@ import { lazy } from "preact/compat";
 import type { DashboardProps, DashboardSpec } from "../../core/registry";
 
 const Dash = lazy(() => import("./AudioDashboard").then((m) => ({
-  default: (p: DashboardProps) => <m.AudioDashboard view={p.view} setView={p.setView} generation={p.generation} colors={p.colors} tags={p.tags} selectedRuns={p.selectedRuns} />,
+  default: (p: DashboardProps) => <m.AudioDashboard view={p.view} setView={p.setView} generation={p.generation} colors={p.colors} labels={p.labels} tags={p.tags} selectedRuns={p.selectedRuns} />,
 })));
 
 export const dashboards: DashboardSpec[] = [{

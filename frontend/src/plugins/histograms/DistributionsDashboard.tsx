@@ -9,7 +9,7 @@ import { TagGroups } from "../../core/TagGroups";
 import type { ViewState } from "../../core/urlState";
 import { RunLabel } from "../../core/RunLabel";
 
-interface Common { view: ViewState; generation: number; colors: Record<string, string> }
+interface Common { view: ViewState; generation: number; colors: Record<string, string>; labels?: Record<string, string> }
 const NAMES = ["min", "7%", "16%", "31%", "median", "69%", "84%", "93%", "max"];
 
 function RunDistribution(props: Common & { run: string; tag: string }) {
@@ -25,7 +25,7 @@ function RunDistribution(props: Common & { run: string; tag: string }) {
   }, [d.data, color, props.view.xAxis]);
   return (
     <div class="run-distribution">
-      <RunLabel run={props.run} color={color} />
+      <RunLabel run={props.run} label={props.labels?.[props.run]} color={color} />
       {d.error && <div class="error">{d.error}</div>}
       {chart ? <BandChart x={chart.x} lines={chart.lines} bands={chart.bands} dark={props.view.dark} xTime={props.view.xAxis === "wall"} />
         : !d.error && <div class="loading" style={{ height: 220 }}>loading…</div>}
@@ -40,6 +40,6 @@ function DistributionCard(props: Common & { tag: string; runs: string[] }) {
 export function DistributionsDashboard(props: Common & { tags: TagsByRun | null; selectedRuns: string[]; setView: (v: Partial<ViewState>) => void }) {
   return (
     <TagGroups tags={props.tags} selectedRuns={props.selectedRuns} view={props.view} setView={props.setView} what="histogram"
-      card={(tag, runs) => <DistributionCard key={tag} tag={tag} runs={runs} view={props.view} generation={props.generation} colors={props.colors} />} />
+      card={(tag, runs) => <DistributionCard key={tag} tag={tag} runs={runs} view={props.view} generation={props.generation} colors={props.colors} labels={props.labels} />} />
   );
 }

@@ -5,10 +5,10 @@ import { CardWidth, XAxisSetting } from "../../core/settings";
 import type { ViewState } from "../../core/urlState";
 
 const Histograms = lazy(() => import("./HistogramsDashboard").then((m) => ({
-  default: (p: DashboardProps) => <m.HistogramsDashboard view={p.view} setView={p.setView} generation={p.generation} colors={p.colors} tags={p.tags} selectedRuns={p.selectedRuns} />,
+  default: (p: DashboardProps) => <m.HistogramsDashboard view={p.view} setView={p.setView} generation={p.generation} colors={p.colors} labels={p.labels} tags={p.tags} selectedRuns={p.selectedRuns} />,
 })));
 const Distributions = lazy(() => import("./DistributionsDashboard").then((m) => ({
-  default: (p: DashboardProps) => <m.DistributionsDashboard view={p.view} setView={p.setView} generation={p.generation} colors={p.colors} tags={p.tags} selectedRuns={p.selectedRuns} />,
+  default: (p: DashboardProps) => <m.DistributionsDashboard view={p.view} setView={p.setView} generation={p.generation} colors={p.colors} labels={p.labels} tags={p.tags} selectedRuns={p.selectedRuns} />,
 })));
 
 function HistogramSettings({ view, setView }: SettingsProps) {

@@ -11,7 +11,7 @@ import type { ViewState } from "../../core/urlState";
 import { CardTitle } from "../../core/CardTitle";
 import { RunLabel } from "../../core/RunLabel";
 
-interface Common { view: ViewState; generation: number; colors: Record<string, string> }
+interface Common { view: ViewState; generation: number; colors: Record<string, string>; labels?: Record<string, string> }
 
 interface RunData { steps: Steps; last: { width: number; height: number; samples: number } | null }
 
@@ -32,7 +32,7 @@ function RunImages(props: Common & { run: string; tag: string; data: RunData; on
   const [ref, onScreen] = useVisible<HTMLDivElement>("0px");
   return (
     <div class="run-images" ref={ref}>
-      <RunLabel run={props.run} color={props.colors[props.run]} />
+      <RunLabel run={props.run} label={props.labels?.[props.run]} color={props.colors[props.run]} />
       <StepSlider steps={steps} index={index} onChange={setPicked} />
       <div class="image-row">
         {info.data && onScreen && Array.from({ length: info.data.samples }, (_, s) => {
@@ -86,7 +86,7 @@ export function ImagesDashboard(props: Common & { tags: TagsByRun | null; select
   return (
     <>
       <TagGroups tags={props.tags} selectedRuns={props.selectedRuns} view={props.view} setView={props.setView} what="image"
-        card={(tag, runs) => <ImageCard key={tag} tag={tag} runs={runs} onOpen={onOpen} view={props.view} generation={props.generation} colors={props.colors} />} />
+        card={(tag, runs) => <ImageCard key={tag} tag={tag} runs={runs} onOpen={onOpen} view={props.view} generation={props.generation} colors={props.colors} labels={props.labels} />} />
       {open && (
         <div class="lightbox" onClick={() => setOpen(null)}>
           <div class="lightbox-title">{open.title} <span class="muted">(click to close)</span></div>

@@ -5,7 +5,7 @@ import { CardWidth, Slider } from "../../core/settings";
 
 const load = () => import("./ImagesDashboard");
 const Dash = lazy(() => load().then((m) => ({
-  default: (p: DashboardProps) => <m.ImagesDashboard view={p.view} setView={p.setView} generation={p.generation} colors={p.colors} tags={p.tags} selectedRuns={p.selectedRuns} />,
+  default: (p: DashboardProps) => <m.ImagesDashboard view={p.view} setView={p.setView} generation={p.generation} colors={p.colors} labels={p.labels} tags={p.tags} selectedRuns={p.selectedRuns} />,
 })));
 
 function Settings({ view, setView }: SettingsProps) {

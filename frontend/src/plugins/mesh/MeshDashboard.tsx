@@ -19,7 +19,7 @@ function useViewer(): typeof Viewer | null {
   return viewer;
 }
 
-interface Common { view: ViewState; generation: number; colors: Record<string, string> }
+interface Common { view: ViewState; generation: number; colors: Record<string, string>; labels?: Record<string, string> }
 
 function RunMesh(props: Common & { run: string; name: string }) {
   const [picked, setPicked] = useState<number | null>(null);
@@ -30,7 +30,7 @@ function RunMesh(props: Common & { run: string; name: string }) {
   const MeshViewer = useViewer();
   return (
     <div class="run-mesh">
-      <RunLabel run={props.run} color={props.colors[props.run]}>
+      <RunLabel run={props.run} label={props.labels?.[props.run]} color={props.colors[props.run]}>
         {mesh.data && <span class="muted small"> · {mesh.data.vertices.length / 3} vertices{mesh.data.faces ? ` · ${mesh.data.faces.length / 3} faces` : ""}</span>}</RunLabel>
       {steps.data && <StepSlider steps={steps.data} index={index} onChange={setPicked} />}
       {mesh.error && <div class="error">{mesh.error}</div>}

@@ -3,7 +3,7 @@ import { lazy } from "preact/compat";
 import type { DashboardProps, DashboardSpec } from "../../core/registry";
 
 const Dash = lazy(() => import("./MeshDashboard").then((m) => ({
-  default: (p: DashboardProps) => <m.MeshDashboard view={p.view} generation={p.generation} colors={p.colors} selectedRuns={p.selectedRuns} />,
+  default: (p: DashboardProps) => <m.MeshDashboard view={p.view} generation={p.generation} colors={p.colors} labels={p.labels} selectedRuns={p.selectedRuns} />,
 })));
 
 export const dashboards: DashboardSpec[] = [{

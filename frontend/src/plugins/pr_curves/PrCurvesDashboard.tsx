@@ -11,7 +11,7 @@ import { TagGroups } from "../../core/TagGroups";
 import type { ViewState } from "../../core/urlState";
 import { CardTitle } from "../../core/CardTitle";
 
-interface Common { view: ViewState; generation: number; colors: Record<string, string> }
+interface Common { view: ViewState; generation: number; colors: Record<string, string>; labels?: Record<string, string> }
 const W = 420, H = 280, P = { l: 44, r: 12, t: 10, b: 32 };
 const sx = (r: number) => P.l + r * (W - P.l - P.r);
 const sy = (p: number) => H - P.b - p * (H - P.t - P.b);
@@ -91,7 +91,7 @@ function PrCard(props: Common & { tag: string; runs: string[] }) {
       {data.data ? <PrChart shown={shown} colors={props.colors} /> : <div class="loading" style={{ height: 280 }}>…</div>}
       {data.data?.map((d) => d.curves.length > 0 && (
         <div class="run-slider" key={d.run}>
-          <span class="swatch" style={{ background: props.colors[d.run] }} /> <span class="run-name" title={d.run}>{d.run}</span>
+          <span class="swatch" style={{ background: props.colors[d.run] }} /> <span class="run-name" title={d.run}>{props.labels?.[d.run] || d.run}</span>
           <StepSlider steps={{ step: d.curves.map((c) => c.step), wall_time: d.curves.map((c) => c.wall_time) }}
             index={Math.min(picked[d.run] ?? d.curves.length - 1, d.curves.length - 1)} onChange={(i) => setPicked({ ...picked, [d.run]: i })} />
         </div>
@@ -103,6 +103,6 @@ function PrCard(props: Common & { tag: string; runs: string[] }) {
 export function PrCurvesDashboard(props: Common & { tags: TagsByRun | null; selectedRuns: string[]; setView: (v: Partial<ViewState>) => void }) {
   return (
     <TagGroups tags={props.tags} selectedRuns={props.selectedRuns} view={props.view} setView={props.setView} what="PR curve"
-      card={(tag, runs) => <PrCard key={tag} tag={tag} runs={runs} view={props.view} generation={props.generation} colors={props.colors} />} />
+      card={(tag, runs) => <PrCard key={tag} tag={tag} runs={runs} view={props.view} generation={props.generation} colors={props.colors} labels={props.labels} />} />
   );
 }

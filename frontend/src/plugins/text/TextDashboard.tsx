@@ -9,7 +9,7 @@ import { TagGroups } from "../../core/TagGroups";
 import type { ViewState } from "../../core/urlState";
 import { RunLabel } from "../../core/RunLabel";
 
-interface Common { view: ViewState; generation: number; colors: Record<string, string> }
+interface Common { view: ViewState; generation: number; colors: Record<string, string>; labels?: Record<string, string> }
 
 function Cell(props: { text: string; markdown: boolean; block?: boolean }) {
   if (!props.markdown) return <pre class="raw-text">{props.text}</pre>;
@@ -33,7 +33,7 @@ function RunTexts(props: Common & { run: string; tag: string }) {
   const d = useFetch(() => kinds.texts(props.run, props.tag), [props.run, props.tag, props.generation]);
   return (
     <div class="run-texts">
-      <RunLabel run={props.run} color={props.colors[props.run]}>
+      <RunLabel run={props.run} label={props.labels?.[props.run]} color={props.colors[props.run]}>
         {d.data && d.data.total > d.data.texts.length && <span class="muted"> (newest {d.data.texts.length} of {d.data.total})</span>}</RunLabel>
       {d.error && <div class="error">{d.error}</div>}
       {d.data?.texts.slice().reverse().map((t) => (
@@ -54,6 +54,6 @@ function TextCard(props: Common & { tag: string; runs: string[] }) {
 export function TextDashboard(props: Common & { tags: TagsByRun | null; selectedRuns: string[]; setView: (v: Partial<ViewState>) => void }) {
   return (
     <TagGroups tags={props.tags} selectedRuns={props.selectedRuns} view={props.view} setView={props.setView} what="text"
-      card={(tag, runs) => <TextCard key={tag} tag={tag} runs={runs} view={props.view} generation={props.generation} colors={props.colors} />} />
+      card={(tag, runs) => <TextCard key={tag} tag={tag} runs={runs} view={props.view} generation={props.generation} colors={props.colors} labels={props.labels} />} />
   );
 }

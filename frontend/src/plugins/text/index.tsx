@@ -3,7 +3,7 @@ import { lazy } from "preact/compat";
 import type { DashboardProps, DashboardSpec, SettingsProps } from "../../core/registry";
 
 const Dash = lazy(() => import("./TextDashboard").then((m) => ({
-  default: (p: DashboardProps) => <m.TextDashboard view={p.view} setView={p.setView} generation={p.generation} colors={p.colors} tags={p.tags} selectedRuns={p.selectedRuns} />,
+  default: (p: DashboardProps) => <m.TextDashboard view={p.view} setView={p.setView} generation={p.generation} colors={p.colors} labels={p.labels} tags={p.tags} selectedRuns={p.selectedRuns} />,
 })));
 
 function Settings({ view, setView }: SettingsProps) {

@@ -58,10 +58,10 @@ export function TimeSeriesDashboard(props: Props) {
         onPin={() => props.setView({ pinned: pins.has(c.tag) ? props.view.pinned.filter((t) => t !== c.tag) : [...props.view.pinned, c.tag] })} />;
     }
     if (c.kind === "images") {
-      return <ImageCard key={key} tag={c.tag} runs={c.runs} view={props.view} generation={props.generation} colors={props.colors}
+      return <ImageCard key={key} tag={c.tag} runs={c.runs} view={props.view} generation={props.generation} colors={props.colors} labels={props.labels}
         onOpen={(src, title) => setLightbox({ src, title })} />;
     }
-    return <HistogramCard key={key} tag={c.tag} runs={c.runs} view={props.view} generation={props.generation} colors={props.colors} />;
+    return <HistogramCard key={key} tag={c.tag} runs={c.runs} view={props.view} generation={props.generation} colors={props.colors} labels={props.labels} />;
   };
   return (
     <div class="dashboard timeseries">
