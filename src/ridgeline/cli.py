@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import errno
 import logging
 import os
 import re
@@ -27,6 +26,8 @@ import time
 from typing import Any
 
 from ridgeline import __version__
+from ridgeline.listening import bind, exit_with, http_server
+from ridgeline.progress_bar import ProgressBar
 
 logger = logging.getLogger("ridgeline")
 
@@ -102,50 +103,6 @@ def _logdirs(args: argparse.Namespace) -> list[tuple[str, str]]:
     if not args.logdir:
         raise SystemExit("ridgeline: give --logdir PATH (or --logdir_spec name:path,...)")
     return [("", normalize(p)) for p in args.logdir.split(",") if p.strip()]
-
-
-def _bind(host: str, port: int) -> socket.socket:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    # IPPROTO_TCP named, not 0: asyncio sets TCP_NODELAY only on accepted sockets whose proto says
-    # TCP. Without it Nagle's algorithm held each response's body until the client's delayed ACK
-    # of its headers: ~40 ms per keep-alive request. (Linux also copies the option from the
-    # listening socket.)
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    try:
-        sock.bind((host, port))
-    except OSError as exc:
-        sock.close()
-        if exc.errno == errno.EADDRINUSE:
-            raise SystemExit(
-                f"ridgeline: port {port} on {host} is already in use (another ridgeline or "
-                f"TensorBoard?). Stop it, or pass --port N, or --port 0 for a free port."
-            ) from None
-        raise SystemExit(f"ridgeline: cannot listen on {host}:{port}: {exc.strerror}") from None
-    sock.listen(128)
-    return sock
-
-
-class _ProgressBar:
-    """One line on stderr while the first index is built."""
-
-    def __init__(self) -> None:
-        self._last = 0.0
-        self.shown = False
-
-    def __call__(self, done: int, total: int) -> None:
-        now = time.monotonic()
-        if total < (16 << 20) or (now - self._last < 0.2 and done < total):
-            return
-        self._last = now
-        frac = done / total if total else 1.0
-        bar = "#" * int(frac * 30)
-        sys.stderr.write(f"\rindexing [{bar:<30}] {frac:6.1%} of {total / 1e6:,.0f} MB")
-        if done >= total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
-        self.shown = True
 
 
 def _check_logdirs(logdirs: list[tuple[str, str]]) -> None:
@@ -225,7 +182,7 @@ def serve(args: argparse.Namespace, sock: socket.socket | None = None) -> None:
     except ValueError as exc:
         raise SystemExit(f"ridgeline: --health: {exc}") from None
     if sock is None:
-        sock = _bind(args.host, args.port)
+        sock = bind(args.host, args.port)
     store, db = _open_index(args, logdirs)
     team = not isinstance(store, SQLiteStore)
     run_ingest = args.ingest == "on" or (args.ingest == "auto" and not team)
@@ -248,7 +205,7 @@ def serve(args: argparse.Namespace, sock: socket.socket | None = None) -> None:
         )
     sys.stdout.flush()
 
-    bar = _ProgressBar()
+    bar = ProgressBar()
 
     def first_index() -> None:
         assert ingester is not None
@@ -281,7 +238,7 @@ def serve(args: argparse.Namespace, sock: socket.socket | None = None) -> None:
     server = http_server(app)
     if args.parent_pid:
         threading.Thread(
-            target=_exit_with, args=(args.parent_pid, server), name="ridgeline-parent-watch", daemon=True
+            target=exit_with, args=(args.parent_pid, server), name="ridgeline-parent-watch", daemon=True
         ).start()
     record = _register(args.host, port, logdirs)
     try:
@@ -294,24 +251,6 @@ def serve(args: argparse.Namespace, sock: socket.socket | None = None) -> None:
             with contextlib.suppress(OSError):
                 record.unlink()
     print("Ridgeline stopped.")
-
-
-def _exit_with(pid: int, server: Any, interval: float = 0.5) -> None:
-    """``--parent_pid``: stop ``server`` once process ``pid`` has exited, however it ended."""
-    from ridgeline.notebook import alive
-
-    child = os.getppid() == pid  # then its end shows as a new parent (even if the pid is reused)
-    while (os.getppid() == pid) if child else alive(pid):
-        time.sleep(interval)
-    logger.info("ridgeline: process %d, which started this server, has exited; stopping", pid)
-    server.should_exit = True
-
-
-def http_server(app: Any) -> Any:
-    """The uvicorn server ``serve`` runs ``app`` with (``.run(sockets=[_bind(...)])``)."""
-    import uvicorn
-
-    return uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
 
 
 def _register(host: str, port: int, logdirs: list[tuple[str, str]]) -> Any:
@@ -342,7 +281,7 @@ def demo(args: argparse.Namespace) -> None:
     default = os.path.join(tempfile.gettempdir(), "ridgeline-demo")
     logdir = os.path.abspath(args.logdir or default)
     # The port first: a demo that cannot be served must not write (or replace) anything.
-    sock = None if args.no_serve else _bind(args.host, args.port)
+    sock = None if args.no_serve else bind(args.host, args.port)
     print(f"writing the demo logdir to {logdir} ...")
     try:
         write_demo(logdir, replace_unmarked=logdir == default)

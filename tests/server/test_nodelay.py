@@ -1,5 +1,5 @@
 """Keep-alive requests answer without Nagle's delay: the server ``ridgeline`` runs (its socket
-from ``cli._bind``, its uvicorn from ``cli.http_server``) sets TCP_NODELAY on every accepted
+from ``listening.bind``, its uvicorn from ``listening.http_server``) sets TCP_NODELAY on every accepted
 connection. Without it each response's body waited for the client's delayed ACK of the
 headers, ~40 ms a request on loopback."""
 
@@ -12,7 +12,7 @@ import threading
 import time
 from typing import Any
 
-from ridgeline import cli
+from ridgeline import listening
 
 
 async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -22,9 +22,9 @@ async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
 
 
 def test_keep_alive_connections_set_tcp_nodelay() -> None:
-    sock = cli._bind("127.0.0.1", 0)
+    sock = listening.bind("127.0.0.1", 0)
     port = sock.getsockname()[1]
-    server = cli.http_server(app)
+    server = listening.http_server(app)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     try:
