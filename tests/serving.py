@@ -49,11 +49,16 @@ def serve(args: list[str], tmp: Path, timeout: float = 120) -> Iterator[Served]:
     try:
         yield Served(proc, url)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
+
+
+def stop(proc: subprocess.Popen[str]) -> None:
+    """Ask a server process to stop; kill it if it has not within 10 s."""
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
 
 
 def indexed_client(logdir: Path, db: Path, **app_kwargs: object) -> TestClient:

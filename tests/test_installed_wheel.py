@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from serving import stop
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -134,8 +135,4 @@ def test_the_installed_wheel_demos_exports_inspects_and_serves(
         assert _open(chromium, m.group(1), 'header nav a[data-dash="scalars"]') == []
         assert _open(chromium, report.as_uri(), ".card canvas") == []
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
